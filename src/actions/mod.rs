@@ -1,0 +1,162 @@
+//! The actions of the VPC API, one module each, and what they share: the checks of SPEC 3.3 that
+//! follow authentication, in their documented order, and ClientToken handling (SPEC 7.6).
+
+pub mod describe_regions;
+pub mod modify_ssl_vpn_client_cert;
+
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde_json::Value;
+
+use crate::auth::Principal;
+use crate::config::NameRule;
+use crate::error::ApiError;
+use crate::idempotency::{self, TokenKey};
+use crate::ids::Ids;
+use crate::protocol::{Params, Reply};
+use crate::ram;
+use crate::state::World;
+
+/// The actions the emulator implements; any other name is `InvalidAction.NotFound`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ModifySslVpnClientCert,
+    DescribeRegions,
+    /// Panics on purpose: proves a panic is answered `InternalError` and the server goes on.
+    #[cfg(test)]
+    PanicForTest,
+}
+
+impl Action {
+    pub fn parse(name: &str) -> Option<Action> {
+        Some(match name {
+            "ModifySslVpnClientCert" => Action::ModifySslVpnClientCert,
+            "DescribeRegions" => Action::DescribeRegions,
+            #[cfg(test)]
+            "PanicForTest" => Action::PanicForTest,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::ModifySslVpnClientCert => "ModifySslVpnClientCert",
+            Action::DescribeRegions => "DescribeRegions",
+            #[cfg(test)]
+            Action::PanicForTest => "PanicForTest",
+        }
+    }
+
+    /// Parameters besides `RegionId` that the action declares required (`Missing{P}`).
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Action::ModifySslVpnClientCert => &["SslVpnClientCertId"],
+            Action::DescribeRegions => &[],
+            #[cfg(test)]
+            Action::PanicForTest => &[],
+        }
+    }
+
+    /// DescribeRegions takes no region and needs no permission (SPEC 7.5, section 5).
+    fn is_global(self) -> bool {
+        match self {
+            Action::DescribeRegions => true,
+            Action::ModifySslVpnClientCert => false,
+            #[cfg(test)]
+            Action::PanicForTest => true,
+        }
+    }
+}
+
+/// One authenticated API call on its way through an action.
+pub struct Call<'a> {
+    pub action: Action,
+    pub principal: &'a Principal,
+    pub params: &'a Params,
+    pub world: &'a RwLock<World>,
+    pub ids: &'a Ids,
+    pub name_rule: NameRule,
+    /// The emulator clock, epoch milliseconds.
+    pub now_ms: i64,
+    /// Real time, for token expiry.
+    pub real_now_ms: i64,
+}
+
+impl Call<'_> {
+    /// `RegionId`, checked present and known by [`dispatch`].
+    pub fn region_id(&self) -> &str {
+        self.params.get("RegionId").unwrap_or_default()
+    }
+
+    pub fn account_id(&self) -> &str {
+        &self.principal.account_id
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs a change under ClientToken idempotency: a replay answers the remembered result, a
+    /// mismatch is refused, and a successful change is remembered — all in one write section,
+    /// so concurrent requests with one token have exactly one effect. Call it after the
+    /// action's own parameter checks (SPEC 3.3 order).
+    pub fn idempotent(
+        &self,
+        change: impl FnOnce(&mut World) -> Result<Reply, ApiError>,
+    ) -> Result<Reply, ApiError> {
+        let token = self.params.get("ClientToken");
+        if let Some(token) = token {
+            idempotency::validate_token(token)?;
+        }
+        let mut world: RwLockWriteGuard<'_, World> =
+            self.world.write().unwrap_or_else(PoisonError::into_inner);
+        let Some(token) = token else {
+            return change(&mut world);
+        };
+        let key = TokenKey {
+            account_id: self.principal.account_id.clone(),
+            action: self.action.name().to_owned(),
+            token: token.to_owned(),
+        };
+        let fingerprint = idempotency::fingerprint(self.params);
+        if let Some(remembered) = world.tokens.check(&key, &fingerprint, self.real_now_ms)? {
+            return Ok(remembered);
+        }
+        let reply = change(&mut world)?;
+        world
+            .tokens
+            .record(key, fingerprint, reply.clone(), self.real_now_ms);
+        Ok(reply)
+    }
+}
+
+/// Turns a `json!` object into a [`Reply`].
+pub fn reply(value: Value) -> Reply {
+    match value {
+        Value::Object(map) => map,
+        _ => Reply::new(),
+    }
+}
+
+/// Runs the checks that every action shares — `RegionId` present and known, the declared
+/// required parameters, the caller's permission for the action — then the action itself.
+pub fn dispatch(call: &Call) -> Result<Reply, ApiError> {
+    if !call.action.is_global() {
+        let region = call.params.required("RegionId")?;
+        if !call.read().region_exists(region) {
+            return Err(ApiError::InvalidRegionIdNotFound);
+        }
+    }
+    for name in call.action.required() {
+        call.params.required(name)?;
+    }
+    if !call.action.is_global() {
+        ram::authorize_action(call.principal, call.action.name())?;
+    }
+    match call.action {
+        Action::ModifySslVpnClientCert => modify_ssl_vpn_client_cert::handle(call),
+        Action::DescribeRegions => describe_regions::handle(call),
+        #[cfg(test)]
+        Action::PanicForTest => panic!("PanicForTest was called"),
+    }
+}

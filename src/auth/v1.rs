@@ -1,0 +1,82 @@
+//! Signature V1: HMAC-SHA1 over the sorted, percent-encoded parameters (SPEC section 4;
+//! worked example in `reference/sdk-wire-protocol.md` section 4).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+use super::percent_encode;
+
+/// `METHOD&%2F&` + the percent-encoded canonical query of every parameter but `Signature`.
+/// `params` must be sorted by name, as [`crate::protocol::Params`] is.
+pub fn string_to_sign<'a>(
+    method: &str,
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut canonical = String::with_capacity(512);
+    for (name, value) in params.filter(|(name, _)| *name != "Signature") {
+        if !canonical.is_empty() {
+            canonical.push('&');
+        }
+        canonical.push_str(&percent_encode(name));
+        canonical.push('=');
+        canonical.push_str(&percent_encode(value));
+    }
+    format!("{method}&%2F&{}", percent_encode(&canonical))
+}
+
+fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha1> {
+    let mut mac = Hmac::<Sha1>::new_from_slice(format!("{secret}&").as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(string_to_sign.as_bytes());
+    mac
+}
+
+/// The base64 signature a client with `secret` sends for this string to sign.
+pub fn sign(secret: &str, string_to_sign: &str) -> String {
+    STANDARD.encode(mac(secret, string_to_sign).finalize().into_bytes())
+}
+
+/// Whether `signature` (base64, already form-decoded) is right, compared in constant time.
+pub fn verify(secret: &str, string_to_sign: &str, signature: &str) -> bool {
+    match STANDARD.decode(signature) {
+        Ok(bytes) => mac(secret, string_to_sign).verify_slice(&bytes).is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `reference/sdk-wire-protocol.md` section 4.3.
+    #[test]
+    fn worked_example_of_the_reference() {
+        let params = [
+            ("AccessKeyId", "LTAItestkey"),
+            ("Action", "ModifySslVpnClientCert"),
+            ("ClientToken", "tok-1"),
+            ("Format", "JSON"),
+            ("Name", "cert2"),
+            ("RegionId", "cn-hangzhou"),
+            ("Signature", "ignored"),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureNonce", "0f6c4fb477f673d8324771c75a575758"),
+            ("SignatureType", ""),
+            ("SignatureVersion", "1.0"),
+            ("SslVpnClientCertId", "vsc-test123"),
+            ("Timestamp", "2026-11-29T03:01:35Z"),
+            ("Version", "2016-04-28"),
+        ];
+        let sts = string_to_sign("POST", params.into_iter());
+        assert_eq!(
+            sts,
+            "POST&%2F&AccessKeyId%3DLTAItestkey%26Action%3DModifySslVpnClientCert%26ClientToken%3Dtok-1%26Format%3DJSON%26Name%3Dcert2%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D0f6c4fb477f673d8324771c75a575758%26SignatureType%3D%26SignatureVersion%3D1.0%26SslVpnClientCertId%3Dvsc-test123%26Timestamp%3D2026-11-29T03%253A01%253A35Z%26Version%3D2016-04-28"
+        );
+        assert_eq!(sign("testsecret", &sts), "ac3fDGTcV1ZFHlvyNbqB/FTtVSw=");
+        assert!(verify("testsecret", &sts, "ac3fDGTcV1ZFHlvyNbqB/FTtVSw="));
+        assert!(!verify("other", &sts, "ac3fDGTcV1ZFHlvyNbqB/FTtVSw="));
+        assert!(!verify("testsecret", &sts, "not base64!"));
+    }
+}

@@ -1,0 +1,111 @@
+//! Flags and environment variables (SPEC section 2). Doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aliyun-vpc-emulator",
+    version,
+    about = "Local emulator of the Alibaba Cloud VPC API (SSL-VPN client certificates)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Exit 0 if GET /_emulator/health on 127.0.0.1 answers 200 within 2 s, else 1.
+    Healthcheck {
+        /// Port of the running emulator.
+        #[arg(long, env = "VPC_EMULATOR_PORT", default_value_t = 8080)]
+        port: u16,
+    },
+}
+
+/// How signatures are checked (SPEC section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum AuthMode {
+    /// No or unknown credentials act as the first account's root; known keys are verified.
+    #[default]
+    Lenient,
+    /// Every request must be signed by a known, active key, with a fresh timestamp and nonce.
+    Strict,
+}
+
+/// Which `Name` rule Create and Modify enforce (SPEC section 7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum NameRule {
+    /// 1 to 100 characters, not starting with http:// or https://.
+    #[default]
+    Current,
+    /// 2 to 128 characters, a letter or Chinese character first, then letters, Chinese
+    /// characters, digits, '.', '_', '-'.
+    Legacy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Bind address.
+    #[arg(long, env = "VPC_EMULATOR_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port; 0 picks a free one.
+    #[arg(long, env = "VPC_EMULATOR_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Seed state (JSON, SPEC section 6); the embedded default when absent.
+    #[arg(long, env = "VPC_EMULATOR_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+    /// Persistence file (SPEC section 9); memory only when absent.
+    #[arg(long, env = "VPC_EMULATOR_STATE_FILE")]
+    pub state_file: Option<PathBuf>,
+    /// Signature checking mode.
+    #[arg(long, env = "VPC_EMULATOR_AUTH", value_enum, default_value_t = AuthMode::Lenient)]
+    pub auth: AuthMode,
+    /// Certificate name rule.
+    #[arg(long, env = "VPC_EMULATOR_NAME_RULE", value_enum, default_value_t = NameRule::Current)]
+    pub name_rule: NameRule,
+    /// Bearer token that protects /_emulator/* (but health).
+    #[arg(long, env = "VPC_EMULATOR_ADMIN_TOKEN")]
+    pub admin_token: Option<String>,
+    /// Makes generated IDs and RequestIds reproducible.
+    #[arg(long, env = "VPC_EMULATOR_SEED")]
+    pub seed: Option<u64>,
+    /// How long ClientTokens are remembered, in seconds of real time.
+    #[arg(long, env = "VPC_EMULATOR_IDEMPOTENCY_TTL", default_value_t = 86_400)]
+    pub idempotency_ttl: u64,
+    /// Larger request bodies are answered 413.
+    #[arg(long, env = "VPC_EMULATOR_MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    pub max_body_bytes: usize,
+    /// Log line format (stderr, one line per API call).
+    #[arg(long, env = "VPC_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            fixtures: None,
+            state_file: None,
+            auth: AuthMode::Lenient,
+            name_rule: NameRule::Current,
+            admin_token: None,
+            seed: None,
+            idempotency_ttl: 86_400,
+            max_body_bytes: 1_048_576,
+            log_format: LogFormat::Text,
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! ClientToken idempotency (SPEC section 7.6): the first successful result of a token is
+//! remembered and replayed; the same token with other parameters is a mismatch.
+//!
+//! The store lives inside [`crate::state::World`], so checking a token, changing state and
+//! recording the result happen in one critical section.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::error::ApiError;
+use crate::protocol::{Params, Reply};
+
+/// Parameters that are not part of a request's fingerprint.
+const NOT_FINGERPRINTED: &[&str] = &[
+    "ClientToken",
+    "AccessKeyId",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+    "Format",
+    "Version",
+    "Action",
+];
+
+/// At least this many tokens are kept; past it the oldest go first.
+pub const MIN_CAPACITY: usize = 100_000;
+
+/// The parameters that make two requests "the same" (sorted `name=value` lines).
+pub fn fingerprint(params: &Params) -> String {
+    let mut out = String::new();
+    for (name, value) in params.iter() {
+        if NOT_FINGERPRINTED.contains(&name) {
+            continue;
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+        out.push('\n');
+    }
+    out
+}
+
+/// A ClientToken is 1 to 64 characters of printable ASCII.
+pub fn validate_token(token: &str) -> Result<(), ApiError> {
+    if token.is_empty() || token.len() > 64 || !token.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        return Err(ApiError::InvalidClientTokenMalformed);
+    }
+    Ok(())
+}
+
+/// Scope of a token: account + action + token.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TokenKey {
+    pub account_id: String,
+    pub action: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub fingerprint: String,
+    pub result: Reply,
+    /// Real time, epoch milliseconds.
+    pub created_ms: i64,
+}
+
+#[derive(Debug)]
+pub struct TokenStore {
+    records: HashMap<TokenKey, TokenRecord>,
+    /// Insertion order, for expiry and the size bound.
+    order: VecDeque<(TokenKey, i64)>,
+    ttl_ms: i64,
+    capacity: usize,
+}
+
+impl TokenStore {
+    pub fn new(ttl_seconds: u64, capacity: usize) -> Self {
+        TokenStore {
+            records: HashMap::new(),
+            order: VecDeque::new(),
+            ttl_ms: i64::try_from(ttl_seconds.saturating_mul(1000)).unwrap_or(i64::MAX),
+            capacity,
+        }
+    }
+
+    /// An empty store with the same limits.
+    pub fn emptied(&self) -> Self {
+        TokenStore {
+            records: HashMap::new(),
+            order: VecDeque::new(),
+            ttl_ms: self.ttl_ms,
+            capacity: self.capacity,
+        }
+    }
+
+    /// The remembered result for a replay, a mismatch error, or `None` for a new token.
+    pub fn check(
+        &self,
+        key: &TokenKey,
+        fingerprint: &str,
+        real_now_ms: i64,
+    ) -> Result<Option<Reply>, ApiError> {
+        match self.records.get(key) {
+            Some(r) if real_now_ms - r.created_ms < self.ttl_ms => {
+                if r.fingerprint == fingerprint {
+                    Ok(Some(r.result.clone()))
+                } else {
+                    Err(ApiError::IdempotentParameterMismatch)
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Remembers a successful result.
+    pub fn record(&mut self, key: TokenKey, fingerprint: String, result: Reply, real_now_ms: i64) {
+        self.order.push_back((key.clone(), real_now_ms));
+        self.records.insert(
+            key,
+            TokenRecord {
+                fingerprint,
+                result,
+                created_ms: real_now_ms,
+            },
+        );
+        self.prune(real_now_ms);
+    }
+
+    /// Drops expired records and, past the bound, the oldest.
+    fn prune(&mut self, real_now_ms: i64) {
+        while let Some((key, created)) = self.order.front() {
+            let expired = real_now_ms - *created >= self.ttl_ms;
+            if !expired && self.records.len() <= self.capacity {
+                break;
+            }
+            // A record replaced since (after expiry) keeps its newer entry.
+            if self
+                .records
+                .get(key)
+                .is_some_and(|r| r.created_ms == *created)
+            {
+                self.records.remove(key);
+            }
+            self.order.pop_front();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(token: &str) -> TokenKey {
+        TokenKey {
+            account_id: "1".into(),
+            action: "ModifySslVpnClientCert".into(),
+            token: token.into(),
+        }
+    }
+
+    fn reply(name: &str) -> Reply {
+        json!({ "Name": name })
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn tokens_are_validated() {
+        assert!(validate_token("tok-1").is_ok());
+        assert!(validate_token(&"a".repeat(64)).is_ok());
+        assert!(validate_token(&"a".repeat(65)).is_err());
+        assert!(validate_token("").is_err());
+        assert!(validate_token("é").is_err());
+        assert!(validate_token("tab\there").is_err());
+    }
+
+    #[test]
+    fn fingerprint_ignores_signing_fields_only() {
+        let a: Params = [
+            ("Name", "x"),
+            ("Signature", "s1"),
+            ("Timestamp", "t1"),
+            ("RegionId", "r"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let b: Params = [("Name", "x"), ("Signature", "s2"), ("RegionId", "r")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(fingerprint(&a), "Name=x\nRegionId=r\n");
+    }
+
+    #[test]
+    fn replay_mismatch_expiry_and_bound() {
+        let mut store = TokenStore::new(10, 2);
+        assert_eq!(store.check(&key("t"), "f", 0), Ok(None));
+        store.record(key("t"), "f".into(), reply("a"), 0);
+        assert_eq!(store.check(&key("t"), "f", 1), Ok(Some(reply("a"))));
+        assert_eq!(
+            store.check(&key("t"), "g", 1),
+            Err(ApiError::IdempotentParameterMismatch)
+        );
+        // Expired after 10 s of real time.
+        assert_eq!(store.check(&key("t"), "g", 10_000), Ok(None));
+        // The bound drops the oldest first.
+        store.record(key("u"), "f".into(), reply("b"), 1);
+        store.record(key("v"), "f".into(), reply("c"), 2);
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.check(&key("t"), "g", 3), Ok(None));
+        assert_eq!(store.check(&key("v"), "f", 3), Ok(Some(reply("c"))));
+    }
+}

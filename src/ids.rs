@@ -1,0 +1,80 @@
+//! Generated identifiers: RequestIds and resource IDs, reproducible with `--seed`.
+
+use std::sync::Mutex;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// One random source for every generated ID, seeded from `--seed` or from the OS.
+#[derive(Debug)]
+pub struct Ids {
+    rng: Mutex<ChaCha8Rng>,
+}
+
+impl Ids {
+    pub fn new(seed: Option<u64>) -> Self {
+        let rng = match seed {
+            Some(seed) => ChaCha8Rng::seed_from_u64(seed),
+            None => ChaCha8Rng::from_os_rng(),
+        };
+        Ids {
+            rng: Mutex::new(rng),
+        }
+    }
+
+    fn with_rng<T>(&self, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
+        let mut rng = self
+            .rng
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut rng)
+    }
+
+    /// An upper-case UUID, as the real service's RequestIds are.
+    pub fn request_id(&self) -> String {
+        let bytes: [u8; 16] = self.with_rng(|rng| rng.random());
+        let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
+        let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        uuid.hyphenated().encode_upper(&mut buf).to_owned()
+    }
+
+    /// `{prefix}` + 21 characters of `[a-z0-9]`, e.g. `vsc-bp1n8wcf134yl0osrcg98`.
+    pub fn resource_id(&self, prefix: &str) -> String {
+        self.with_rng(|rng| {
+            let mut id = String::with_capacity(prefix.len() + 21);
+            id.push_str(prefix);
+            for _ in 0..21 {
+                id.push(ID_ALPHABET[rng.random_range(0..ID_ALPHABET.len())] as char);
+            }
+            id
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_the_real_shapes_and_follow_the_seed() {
+        let a = Ids::new(Some(7));
+        let b = Ids::new(Some(7));
+        let rid = a.request_id();
+        assert_eq!(rid, b.request_id());
+        assert_eq!(rid.len(), 36);
+        assert!(
+            rid.chars()
+                .all(|c| c == '-' || c.is_ascii_digit() || c.is_ascii_uppercase())
+        );
+        let id = a.resource_id("vsc-");
+        assert_eq!(id, b.resource_id("vsc-"));
+        assert_eq!(id.len(), 25);
+        assert!(
+            id[4..]
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! # aliyun-vpc-emulator
+//!
+//! A local emulator of the Alibaba Cloud VPC API (product `Vpc`, version `2016-04-28`, RPC
+//! style) for SSL-VPN client certificates, which unmodified official SDKs can be pointed at.
+//! The contract is `SPEC.md` of the project's shared folder; section numbers below refer to it.
+//!
+//! ## Layout
+//! - [`config`]: flags and environment variables (section 2).
+//! - [`server`]: the router, the RPC pipeline in the check order of section 3.3, [`run`].
+//! - [`protocol`]: HTTP in (query, form body, `Format`) and JSON/XML out (section 3).
+//! - [`error`]: the one error-code enum of the catalogue (section 3.3).
+//! - [`auth`]: signature V1 and ACS3-HMAC-SHA256, lenient and strict modes (section 4).
+//! - [`ram`]: RAM users' `Allow` and `Resources` (section 5).
+//! - [`state`]: the emulated resources and the fixtures format (section 6).
+//! - [`actions`]: one module per API action (section 7), and the checks they share.
+//! - [`idempotency`]: ClientToken records (section 7.6).
+//! - [`names`]: the certificate name rules (section 7.1).
+//! - [`clock`], [`ids`]: the emulator clock and the ID generator, injected into the actions.
+//! - [`admin`]: the `/_emulator/*` control plane (section 8).
+//! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
+
+pub mod actions;
+pub mod admin;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod healthcheck;
+pub mod idempotency;
+pub mod ids;
+pub mod names;
+pub mod protocol;
+pub mod ram;
+pub mod server;
+pub mod state;
+
+pub use server::{AppState, StartupError, router, run};

@@ -1,0 +1,129 @@
+//! The binary: parse flags, set up logging, load the fixtures, bind, print the listening line,
+//! serve until SIGTERM or SIGINT. Everything else lives in the library.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aliyun_vpc_emulator::config::{Cli, Command, Config, LogFormat};
+use aliyun_vpc_emulator::{AppState, healthcheck, run};
+use clap::Parser;
+use clap::error::ErrorKind;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// How long requests in flight get after a stop signal.
+const DRAIN: Duration = Duration::from_millis(4500);
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("aliyun-vpc-emulator: {message}");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line: clap's first, without its "error: " prefix.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            return fail(first.strip_prefix("error: ").unwrap_or(first));
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the runtime: {e}")),
+    };
+    match cli.command {
+        Some(Command::Healthcheck { port }) => {
+            if runtime.block_on(healthcheck::healthy(port)) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        None => runtime.block_on(serve(cli.config)),
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
+    init_logging(config.log_format);
+    let host = config.host.clone();
+    let port = config.port;
+    let app = match AppState::new(config) {
+        Ok(app) => app,
+        Err(e) => return fail(e),
+    };
+    let listener = match TcpListener::bind((host.as_str(), port)).await {
+        Ok(l) => l,
+        Err(e) => return fail(format!("cannot listen on {host}:{port}: {e}")),
+    };
+    let address = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => return fail(format!("cannot listen on {host}:{port}: {e}")),
+    };
+    println!("aliyun-vpc-emulator listening on http://{address}");
+    let _ = std::io::stdout().flush();
+
+    let stop = Arc::new(Notify::new());
+    let stopped = stop.clone();
+    let server = run(listener, app, async move { stopped.notified().await });
+    let deadline = async {
+        stop_signal().await;
+        tracing::info!("stopping: finishing requests in flight");
+        stop.notify_one();
+        tokio::time::sleep(DRAIN).await;
+    };
+    tokio::select! {
+        result = server => {
+            if let Err(e) = result {
+                tracing::error!(error = %e, "server failed");
+                return ExitCode::FAILURE;
+            }
+        }
+        () = deadline => tracing::warn!("requests still in flight after the drain period"),
+    }
+    ExitCode::SUCCESS
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

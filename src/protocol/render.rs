@@ -1,0 +1,166 @@
+//! Answers in JSON or XML (SPEC sections 3.2 and 3.3).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// `HostId` of every error envelope.
+pub const HOST_ID: &str = "vpc.aliyuncs.com";
+
+const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
+/// The exact string the Tea SDKs test for before they parse an XML error.
+const XML_CONTENT_TYPE: &str = "text/xml;charset=utf-8";
+const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
+/// The answer format a request asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Json,
+    Xml,
+}
+
+/// A successful action's fields, in answer order, without `RequestId`. Lists are written as the
+/// API's wrapper objects (`{"X": {"Y": [...]}}`), which XML renders as `<X><Y>..</Y><Y>..</Y></X>`.
+pub type Reply = Map<String, Value>;
+
+fn respond(status: StatusCode, format: Format, request_id: &str, body: String) -> Response {
+    let content_type = match format {
+        Format::Json => JSON_CONTENT_TYPE,
+        Format::Xml => XML_CONTENT_TYPE,
+    };
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-acs-request-id", id);
+    }
+    response
+}
+
+fn with_request_id(request_id: &str, fields: Reply) -> Value {
+    let mut map = Map::with_capacity(fields.len() + 1);
+    map.insert("RequestId".into(), Value::String(request_id.to_owned()));
+    map.extend(fields);
+    Value::Object(map)
+}
+
+fn to_body(root: &str, value: &Value, format: Format) -> String {
+    match format {
+        Format::Json => value.to_string(),
+        Format::Xml => {
+            let mut out = String::with_capacity(256);
+            out.push_str(XML_DECLARATION);
+            write_xml(&mut out, root, value);
+            out
+        }
+    }
+}
+
+/// 200 with the action's fields.
+pub fn success_response(action: &str, request_id: &str, format: Format, fields: Reply) -> Response {
+    let value = with_request_id(request_id, fields);
+    let body = to_body(&format!("{action}Response"), &value, format);
+    respond(StatusCode::OK, format, request_id, body)
+}
+
+/// The error envelope: `RequestId, HostId, Code, Message, Recommend` and, on RAM denials,
+/// `AccessDeniedDetail`.
+pub fn error_body(error: &ApiError, request_id: &str) -> Value {
+    let code = error.code();
+    let recommend =
+        format!("https://api.aliyun.com/troubleshoot?q={code}&product=Vpc&requestId={request_id}");
+    let mut ordered = Map::with_capacity(6);
+    ordered.insert("RequestId".into(), request_id.into());
+    ordered.insert("HostId".into(), HOST_ID.into());
+    ordered.insert("Code".into(), code.into());
+    ordered.insert("Message".into(), error.message().into());
+    ordered.insert("Recommend".into(), recommend.into());
+    if let Some(detail) = error.access_denied_detail() {
+        if let Ok(v) = serde_json::to_value(detail) {
+            ordered.insert("AccessDeniedDetail".into(), v);
+        }
+    }
+    Value::Object(ordered)
+}
+
+/// An error answered in the envelope of SPEC 3.3.
+pub fn error_response(error: &ApiError, request_id: &str, format: Format) -> Response {
+    let body = to_body("Error", &error_body(error, request_id), format);
+    respond(error.status(), format, request_id, body)
+}
+
+fn write_xml(out: &mut String, name: &str, value: &Value) {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                write_xml(out, name, item);
+            }
+        }
+        Value::Object(fields) => {
+            out.push('<');
+            out.push_str(name);
+            out.push('>');
+            for (key, field) in fields {
+                write_xml(out, key, field);
+            }
+            out.push_str("</");
+            out.push_str(name);
+            out.push('>');
+        }
+        scalar => {
+            out.push('<');
+            out.push_str(name);
+            out.push('>');
+            match scalar {
+                Value::String(s) => out.push_str(&quick_xml::escape::escape(s.as_str())),
+                Value::Null => {}
+                other => out.push_str(&other.to_string()),
+            }
+            out.push_str("</");
+            out.push_str(name);
+            out.push('>');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> Reply {
+        match v {
+            Value::Object(m) => m,
+            _ => unreachable!("test input is an object"),
+        }
+    }
+
+    #[test]
+    fn xml_renders_wrappers_as_repeated_elements_and_escapes_text() {
+        let v = with_request_id(
+            "RID",
+            fields(json!({
+                "TotalCount": 2,
+                "Keys": {"Key": [{"Name": "a<b&c"}, {"Name": "d"}]}
+            })),
+        );
+        assert_eq!(
+            to_body("ListResponse", &v, Format::Xml),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListResponse><RequestId>RID</RequestId>\
+             <TotalCount>2</TotalCount><Keys><Key><Name>a&lt;b&amp;c</Name></Key>\
+             <Key><Name>d</Name></Key></Keys></ListResponse>"
+        );
+    }
+
+    #[test]
+    fn error_envelope_has_the_exact_key_order() {
+        let v = error_body(&ApiError::InvalidName, "ABC");
+        assert_eq!(
+            v.to_string(),
+            r#"{"RequestId":"ABC","HostId":"vpc.aliyuncs.com","Code":"InvalidName","Message":"The name is not valid","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidName&product=Vpc&requestId=ABC"}"#
+        );
+    }
+}

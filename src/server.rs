@@ -1,0 +1,312 @@
+//! The HTTP server: the router, the RPC pipeline of SPEC section 3.3 (method and path → body
+//! size → Format → duplicate parameter → Action/Version → authentication → action), logging,
+//! and `run`.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::response::Response;
+use axum::routing::any;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::actions::{self, Action, Call};
+use crate::auth::{Authenticator, NonceCache, Principal};
+use crate::clock::{Clock, real_now_ms};
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::idempotency::{MIN_CAPACITY, TokenStore};
+use crate::ids::Ids;
+use crate::protocol::params::{decode_request, parse_format};
+use crate::protocol::render::{error_response, success_response};
+use crate::protocol::{API_VERSION, Format, Reply, RpcRequest};
+use crate::state::{self, StateDoc, World};
+
+/// The fixtures compiled into the binary (SPEC section 6).
+pub const DEFAULT_FIXTURES: &str = include_str!("../fixtures/default.json");
+
+/// Everything a request handler reaches, behind one `Arc`.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: Config,
+    pub world: RwLock<World>,
+    /// The startup fixtures, for `POST /_emulator/reset`.
+    pub startup: StateDoc,
+    pub clock: Clock,
+    pub ids: Ids,
+    pub nonces: NonceCache,
+}
+
+/// A start-up failure: one line for stderr, then exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartupError(pub String);
+
+impl AppState {
+    /// Loads and validates the fixtures the configuration names (or the embedded default).
+    pub fn new(config: Config) -> Result<Arc<AppState>, StartupError> {
+        let (source, text) = match &config.fixtures {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    StartupError(format!("cannot read fixtures file {}: {e}", path.display()))
+                })?;
+                (path.display().to_string(), text)
+            }
+            None => (
+                "embedded fixtures/default.json".to_owned(),
+                DEFAULT_FIXTURES.to_owned(),
+            ),
+        };
+        let invalid =
+            |e: state::StateError| StartupError(format!("invalid fixtures file {source}: {e}"));
+        let startup = state::parse_doc(&text).map_err(invalid)?;
+        let clock = Clock::default();
+        let tokens = TokenStore::new(config.idempotency_ttl, MIN_CAPACITY);
+        let world = World::from_doc(startup.clone(), clock.now_ms(), tokens).map_err(invalid)?;
+        Ok(Arc::new(AppState {
+            ids: Ids::new(config.seed),
+            config,
+            world: RwLock::new(world),
+            startup,
+            clock,
+            nonces: NonceCache::default(),
+        }))
+    }
+}
+
+/// The application: `/_emulator/*` is the admin API, everything else the Alibaba surface.
+pub fn router(app: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/_emulator/{*path}", any(crate::admin::handle))
+        .fallback(rpc)
+        .with_state(app)
+        .layer(CatchPanicLayer::custom(|_| {
+            error_response(
+                &ApiError::InternalError,
+                &uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase(),
+                Format::Json,
+            )
+        }))
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn run(
+    listener: TcpListener,
+    app: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// What the pipeline learnt about a call, for the answer and the log line.
+#[derive(Default)]
+struct Seen {
+    format: Format,
+    action: Option<Action>,
+    principal: Option<Principal>,
+}
+
+async fn rpc(
+    State(app): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = Instant::now();
+    let request_id = app.ids.request_id();
+    let mut seen = Seen::default();
+    let result = process(&app, &mut seen, method, &uri, headers, body).await;
+    let (response, code) = match result {
+        Ok(reply) => {
+            let action = seen.action.map_or("", Action::name);
+            (
+                success_response(action, &request_id, seen.format, reply),
+                None,
+            )
+        }
+        Err(error) => (
+            error_response(&error, &request_id, seen.format),
+            Some(error.code()),
+        ),
+    };
+    tracing::info!(
+        request_id,
+        action = seen.action.map(Action::name),
+        principal = seen.principal.as_ref().map(Principal::label),
+        status = response.status().as_u16(),
+        code,
+        micros = started.elapsed().as_micros() as u64,
+        "api call"
+    );
+    response
+}
+
+fn param_or_header<'a>(req: &'a RpcRequest, param: &str, header: &str) -> Option<&'a str> {
+    req.params
+        .get(param)
+        .filter(|v| !v.is_empty())
+        .or_else(|| req.headers.get(header).and_then(|v| v.to_str().ok()))
+        .filter(|v| !v.is_empty())
+}
+
+async fn process(
+    app: &AppState,
+    seen: &mut Seen,
+    method: Method,
+    uri: &Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    if uri.path() != "/" {
+        return Err(ApiError::InvalidActionNotFound);
+    }
+    if method != Method::GET && method != Method::POST {
+        return Err(ApiError::UnsupportedHttpMethod);
+    }
+    let limit = app.config.max_body_bytes;
+    let too_large = ApiError::RequestEntityTooLarge { limit };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large);
+    }
+    let body = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large)?;
+
+    let decoded = decode_request(method, uri.query().unwrap_or(""), headers, body);
+    seen.format = parse_format(decoded.format.as_deref())?;
+    if let Some(name) = decoded.duplicate {
+        return Err(ApiError::InvalidParameter(name));
+    }
+    let req = decoded.request;
+    let action_name = param_or_header(&req, "Action", "x-acs-action")
+        .ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
+    let version = param_or_header(&req, "Version", "x-acs-version")
+        .ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
+    if version != API_VERSION {
+        return Err(ApiError::InvalidVersion);
+    }
+    let action = Action::parse(action_name).ok_or(ApiError::InvalidActionNotFound)?;
+    seen.action = Some(action);
+
+    let real_now = real_now_ms();
+    let principal = {
+        let world = app.world.read().unwrap_or_else(PoisonError::into_inner);
+        Authenticator {
+            mode: app.config.auth,
+            lookup_key: |ak: &str| world.key(ak),
+            default_account: world.first_account(),
+            nonces: &app.nonces,
+            real_now_ms: real_now,
+        }
+        .authenticate(&req)?
+    };
+    seen.principal = Some(principal.clone());
+
+    let call = Call {
+        action,
+        principal: &principal,
+        params: &req.params,
+        world: &app.world,
+        ids: &app.ids,
+        name_rule: app.config.name_rule,
+        now_ms: app.clock.now_ms(),
+        real_now_ms: real_now,
+    };
+    std::panic::catch_unwind(AssertUnwindSafe(|| actions::dispatch(&call))).unwrap_or_else(
+        |panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(action = action.name(), panic = what, "handler panicked");
+            Err(ApiError::InternalError)
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    fn app() -> Arc<AppState> {
+        AppState::new(Config {
+            seed: Some(1),
+            ..Config::default()
+        })
+        .expect("embedded fixtures load")
+    }
+
+    async fn call(router: Router, uri: &str) -> (u16, serde_json::Value) {
+        let response = router
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_an_internal_error_and_the_server_goes_on() {
+        let app = app();
+        let (status, body) = call(
+            router(app.clone()),
+            "/?Action=PanicForTest&Version=2016-04-28",
+        )
+        .await;
+        assert_eq!(status, 500);
+        assert_eq!(body["Code"], "InternalError");
+        assert_eq!(
+            body["Message"],
+            "The request processing has failed due to some unknown error, exception or failure."
+        );
+        let (status, body) = call(router(app), "/?Action=DescribeRegions&Version=2016-04-28").await;
+        assert_eq!(status, 200);
+        assert!(
+            body["Regions"]["Region"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        );
+    }
+
+    #[test]
+    fn embedded_fixtures_hold_what_the_spec_promises() {
+        let app = app();
+        let world = app.world.read().unwrap();
+        assert!(world.region_exists("cn-hangzhou"));
+        assert_eq!(world.first_account(), "1000000000000001");
+        assert!(
+            world
+                .key("LTAI5tEmulatorRootKey")
+                .is_some_and(|k| k.user.is_none())
+        );
+        assert!(
+            world
+                .key("LTAI5tEmulatorReadOnly")
+                .is_some_and(|k| k.user.is_some())
+        );
+        let names: Vec<&str> = world
+            .certs_in("1000000000000001", "cn-hangzhou")
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["cert1", "cert2"]);
+    }
+}

@@ -1,0 +1,176 @@
+//! The one JSON format of fixtures, `GET/PUT /_emulator/state` and the persistence file
+//! (SPEC section 6). Keys are the API's own field names; unknown keys are refused.
+
+use serde::{Deserialize, Serialize};
+
+fn default_resources() -> Vec<String> {
+    vec!["*".into()]
+}
+fn default_internet_ip() -> String {
+    "127.0.0.1".into()
+}
+fn default_proto() -> String {
+    "UDP".into()
+}
+fn default_port() -> u16 {
+    1194
+}
+fn default_cipher() -> String {
+    "AES-128-CBC".into()
+}
+fn default_client_ip_pool() -> String {
+    "10.0.0.0/16".into()
+}
+fn default_local_subnet() -> String {
+    "192.168.0.0/16".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct StateDoc {
+    pub regions: Vec<Region>,
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub vpn_gateways: Vec<VpnGateway>,
+    #[serde(default)]
+    pub ssl_vpn_servers: Vec<SslVpnServer>,
+    #[serde(default)]
+    pub ssl_vpn_client_certs: Vec<SslVpnClientCert>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Region {
+    pub region_id: String,
+    /// Defaults to `vpc.{RegionId}.aliyuncs.com`.
+    #[serde(default)]
+    pub region_endpoint: String,
+    /// Defaults to the RegionId in both languages.
+    #[serde(default)]
+    pub local_names: LocalNames,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalNames {
+    #[serde(rename = "zh-CN", default)]
+    pub zh_cn: String,
+    #[serde(rename = "en-US", default)]
+    pub en_us: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Account {
+    pub account_id: String,
+    #[serde(default)]
+    pub access_keys: Vec<AccessKey>,
+    #[serde(default)]
+    pub users: Vec<User>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct AccessKey {
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    #[serde(default)]
+    pub status: KeyStatus,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyStatus {
+    #[default]
+    Active,
+    Inactive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct User {
+    pub user_name: String,
+    /// Action patterns such as `vpc:Describe*`; none means no permission.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Resource IDs (or patterns); `*` is every resource.
+    #[serde(default = "default_resources")]
+    pub resources: Vec<String>,
+    #[serde(default)]
+    pub access_keys: Vec<AccessKey>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayStatus {
+    Init,
+    Provisioning,
+    #[default]
+    Active,
+    Updating,
+    Deleting,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct VpnGateway {
+    pub vpn_gateway_id: String,
+    pub region_id: String,
+    /// Empty in a file means the first account; filled in at load.
+    #[serde(default)]
+    pub account_id: String,
+    #[serde(default)]
+    pub status: GatewayStatus,
+    #[serde(default = "default_internet_ip")]
+    pub internet_ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct SslVpnServer {
+    pub ssl_vpn_server_id: String,
+    pub region_id: String,
+    #[serde(default)]
+    pub account_id: String,
+    pub vpn_gateway_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub resource_group_id: String,
+    #[serde(default = "default_proto")]
+    pub proto: String,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    #[serde(default = "default_cipher")]
+    pub cipher: String,
+    #[serde(default = "default_client_ip_pool")]
+    pub client_ip_pool: String,
+    #[serde(default = "default_local_subnet")]
+    pub local_subnet: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct SslVpnClientCert {
+    pub ssl_vpn_client_cert_id: String,
+    pub region_id: String,
+    #[serde(default)]
+    pub account_id: String,
+    pub ssl_vpn_server_id: String,
+    /// Defaults to the certificate's ID, as Create does.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Epoch milliseconds; defaults to load time.
+    #[serde(default)]
+    pub create_time: Option<i64>,
+    /// Epoch milliseconds; defaults to CreateTime + 1095 days.
+    #[serde(default)]
+    pub end_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<String>,
+}

@@ -1,0 +1,554 @@
+//! The emulated cloud: regions, accounts and their keys, VPN gateways, SSL-VPN servers and
+//! client certificates, plus the ClientToken records that must change together with them.
+//!
+//! One [`World`] sits behind one `RwLock` in [`crate::server::AppState`]: every write action
+//! (token check, change, token record) runs inside one short write section, which is what makes
+//! concurrent requests with one ClientToken have exactly one effect. No section is held across
+//! an `.await`.
+
+pub mod doc;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+pub use doc::StateDoc;
+use doc::{GatewayStatus, KeyStatus, Region, SslVpnServer, VpnGateway};
+
+use crate::auth::{KeyRecord, UserGrant};
+use crate::idempotency::TokenStore;
+
+/// Certificates are valid for three years (1095 days) from creation.
+pub const CERT_VALIDITY_MS: i64 = 1095 * 24 * 60 * 60 * 1000;
+
+/// Why a state document was refused: `<JSON path>: <reason> (<offending value>)`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {reason}{}", value.as_ref().map(|v| format!(" ({v})")).unwrap_or_default())]
+pub struct StateError {
+    pub path: String,
+    pub reason: String,
+    pub value: Option<String>,
+}
+
+impl StateError {
+    fn new(path: impl Into<String>, reason: &str, value: &str) -> Self {
+        StateError {
+            path: path.into(),
+            reason: reason.into(),
+            value: Some(value.to_owned()),
+        }
+    }
+}
+
+/// Parses a state document from JSON text; the error names the JSON path.
+pub fn parse_doc(text: &str) -> Result<StateDoc, StateError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        StateError {
+            path: if path == "." { "$".into() } else { path },
+            reason: inner.to_string(),
+            value: None,
+        }
+    })
+}
+
+/// A client certificate as the emulator holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cert {
+    pub id: String,
+    pub region_id: String,
+    pub account_id: String,
+    pub server_id: String,
+    pub name: String,
+    /// Epoch milliseconds.
+    pub create_time: i64,
+    pub end_time: i64,
+    pub client_cert: Option<String>,
+    pub client_key: Option<String>,
+}
+
+impl Cert {
+    fn to_doc(&self) -> doc::SslVpnClientCert {
+        doc::SslVpnClientCert {
+            ssl_vpn_client_cert_id: self.id.clone(),
+            region_id: self.region_id.clone(),
+            account_id: self.account_id.clone(),
+            ssl_vpn_server_id: self.server_id.clone(),
+            name: Some(self.name.clone()),
+            create_time: Some(self.create_time),
+            end_time: Some(self.end_time),
+            client_cert: self.client_cert.clone(),
+            client_key: self.client_key.clone(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct World {
+    regions: Vec<Region>,
+    accounts: Vec<doc::Account>,
+    keys: HashMap<String, KeyRecord>,
+    gateways: Vec<VpnGateway>,
+    servers: Vec<SslVpnServer>,
+    certs: HashMap<String, Cert>,
+    /// Certificates in list order: CreateTime, then ID.
+    cert_order: BTreeSet<(i64, String)>,
+    certs_per_server: HashMap<String, usize>,
+    pub tokens: TokenStore,
+}
+
+fn unique<'a>(
+    seen: &mut HashSet<&'a str>,
+    id: &'a str,
+    path: String,
+    what: &str,
+) -> Result<(), StateError> {
+    if id.is_empty() {
+        return Err(StateError::new(path, &format!("empty {what}"), id));
+    }
+    if !seen.insert(id) {
+        return Err(StateError::new(path, &format!("duplicate {what}"), id));
+    }
+    Ok(())
+}
+
+impl World {
+    /// Validates a document and builds the world from it; nothing is half-loaded.
+    /// `now_ms` (the emulator clock) fills in certificates' missing CreateTime.
+    pub fn from_doc(
+        mut doc: StateDoc,
+        now_ms: i64,
+        tokens: TokenStore,
+    ) -> Result<World, StateError> {
+        if doc.regions.is_empty() {
+            return Err(StateError {
+                path: "Regions".into(),
+                reason: "at least one region is required".into(),
+                value: None,
+            });
+        }
+        let Some(first_account) = doc.accounts.first().map(|a| a.account_id.clone()) else {
+            return Err(StateError {
+                path: "Accounts".into(),
+                reason: "at least one account is required".into(),
+                value: None,
+            });
+        };
+
+        let mut region_ids = HashSet::new();
+        for (i, r) in doc.regions.iter_mut().enumerate() {
+            unique(
+                &mut region_ids,
+                &r.region_id,
+                format!("Regions[{i}].RegionId"),
+                "RegionId",
+            )?;
+            if r.region_endpoint.is_empty() {
+                r.region_endpoint = format!("vpc.{}.aliyuncs.com", r.region_id);
+            }
+            for name in [&mut r.local_names.zh_cn, &mut r.local_names.en_us] {
+                if name.is_empty() {
+                    name.clone_from(&r.region_id);
+                }
+            }
+        }
+
+        let mut account_ids = HashSet::new();
+        let mut keys = HashMap::new();
+        for (i, a) in doc.accounts.iter().enumerate() {
+            unique(
+                &mut account_ids,
+                &a.account_id,
+                format!("Accounts[{i}].AccountId"),
+                "AccountId",
+            )?;
+            let mut user_names = HashSet::new();
+            let mut add_key = |k: &doc::AccessKey, path: String, user: Option<UserGrant>| {
+                if k.access_key_id.is_empty() {
+                    return Err(StateError::new(path, "empty AccessKeyId", ""));
+                }
+                let record = KeyRecord {
+                    secret: k.access_key_secret.clone(),
+                    active: k.status == KeyStatus::Active,
+                    account_id: a.account_id.clone(),
+                    user,
+                };
+                if keys.insert(k.access_key_id.clone(), record).is_some() {
+                    return Err(StateError::new(
+                        path,
+                        "duplicate AccessKeyId",
+                        &k.access_key_id,
+                    ));
+                }
+                Ok(())
+            };
+            for (j, k) in a.access_keys.iter().enumerate() {
+                add_key(
+                    k,
+                    format!("Accounts[{i}].AccessKeys[{j}].AccessKeyId"),
+                    None,
+                )?;
+            }
+            for (j, u) in a.users.iter().enumerate() {
+                unique(
+                    &mut user_names,
+                    &u.user_name,
+                    format!("Accounts[{i}].Users[{j}].UserName"),
+                    "UserName",
+                )?;
+                let grant = UserGrant {
+                    name: u.user_name.clone(),
+                    allow: u.allow.clone(),
+                    resources: u.resources.clone(),
+                };
+                for (k_i, k) in u.access_keys.iter().enumerate() {
+                    add_key(
+                        k,
+                        format!("Accounts[{i}].Users[{j}].AccessKeys[{k_i}].AccessKeyId"),
+                        Some(grant.clone()),
+                    )?;
+                }
+            }
+        }
+
+        let check_owner = |kind: &str, i: usize, region: &str, account: &mut String| {
+            if account.is_empty() {
+                account.clone_from(&first_account);
+            }
+            if !region_ids.contains(region) {
+                return Err(StateError::new(
+                    format!("{kind}[{i}].RegionId"),
+                    "unknown region",
+                    region,
+                ));
+            }
+            if !account_ids.contains(account.as_str()) {
+                return Err(StateError::new(
+                    format!("{kind}[{i}].AccountId"),
+                    "unknown account",
+                    account,
+                ));
+            }
+            Ok(())
+        };
+
+        let mut gateway_ids = HashSet::new();
+        for (i, g) in doc.vpn_gateways.iter_mut().enumerate() {
+            unique(
+                &mut gateway_ids,
+                &g.vpn_gateway_id,
+                format!("VpnGateways[{i}].VpnGatewayId"),
+                "VpnGatewayId",
+            )?;
+            check_owner("VpnGateways", i, &g.region_id, &mut g.account_id)?;
+        }
+        let mut server_ids = HashSet::new();
+        for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
+            unique(
+                &mut server_ids,
+                &s.ssl_vpn_server_id,
+                format!("SslVpnServers[{i}].SslVpnServerId"),
+                "SslVpnServerId",
+            )?;
+            check_owner("SslVpnServers", i, &s.region_id, &mut s.account_id)?;
+            let parent = doc
+                .vpn_gateways
+                .iter()
+                .find(|g| g.vpn_gateway_id == s.vpn_gateway_id);
+            if !parent.is_some_and(|g| g.account_id == s.account_id && g.region_id == s.region_id) {
+                return Err(StateError::new(
+                    format!("SslVpnServers[{i}].VpnGatewayId"),
+                    "no such VPN gateway in the server's account and region",
+                    &s.vpn_gateway_id,
+                ));
+            }
+        }
+
+        let mut certs = HashMap::with_capacity(doc.ssl_vpn_client_certs.len());
+        let mut cert_order = BTreeSet::new();
+        let mut certs_per_server: HashMap<String, usize> = HashMap::new();
+        let server_index: HashMap<&str, &SslVpnServer> = doc
+            .ssl_vpn_servers
+            .iter()
+            .map(|s| (s.ssl_vpn_server_id.as_str(), s))
+            .collect();
+        for (i, c) in doc.ssl_vpn_client_certs.iter_mut().enumerate() {
+            let id = c.ssl_vpn_client_cert_id.clone();
+            if id.is_empty() {
+                return Err(StateError::new(
+                    format!("SslVpnClientCerts[{i}].SslVpnClientCertId"),
+                    "empty SslVpnClientCertId",
+                    "",
+                ));
+            }
+            if certs.contains_key(&id) {
+                return Err(StateError::new(
+                    format!("SslVpnClientCerts[{i}].SslVpnClientCertId"),
+                    "duplicate SslVpnClientCertId",
+                    &id,
+                ));
+            }
+            check_owner("SslVpnClientCerts", i, &c.region_id, &mut c.account_id)?;
+            let parent = server_index.get(c.ssl_vpn_server_id.as_str());
+            if !parent.is_some_and(|s| s.account_id == c.account_id && s.region_id == c.region_id) {
+                return Err(StateError::new(
+                    format!("SslVpnClientCerts[{i}].SslVpnServerId"),
+                    "no such SSL-VPN server in the certificate's account and region",
+                    &c.ssl_vpn_server_id,
+                ));
+            }
+            let create_time = c.create_time.unwrap_or(now_ms);
+            let end_time = c.end_time.unwrap_or(create_time + CERT_VALIDITY_MS);
+            if end_time <= create_time {
+                return Err(StateError::new(
+                    format!("SslVpnClientCerts[{i}].EndTime"),
+                    "EndTime must be after CreateTime",
+                    &end_time.to_string(),
+                ));
+            }
+            *certs_per_server
+                .entry(c.ssl_vpn_server_id.clone())
+                .or_default() += 1;
+            cert_order.insert((create_time, id.clone()));
+            certs.insert(
+                id.clone(),
+                Cert {
+                    name: c.name.clone().unwrap_or_else(|| id.clone()),
+                    id,
+                    region_id: c.region_id.clone(),
+                    account_id: c.account_id.clone(),
+                    server_id: c.ssl_vpn_server_id.clone(),
+                    create_time,
+                    end_time,
+                    client_cert: c.client_cert.take(),
+                    client_key: c.client_key.take(),
+                },
+            );
+        }
+
+        Ok(World {
+            regions: doc.regions,
+            accounts: doc.accounts,
+            keys,
+            gateways: doc.vpn_gateways,
+            servers: doc.ssl_vpn_servers,
+            certs,
+            cert_order,
+            certs_per_server,
+            tokens,
+        })
+    }
+
+    /// The resources in the state format (no ClientTokens), certificates in list order.
+    pub fn to_doc(&self) -> StateDoc {
+        StateDoc {
+            regions: self.regions.clone(),
+            accounts: self.accounts.clone(),
+            vpn_gateways: self.gateways.clone(),
+            ssl_vpn_servers: self.servers.clone(),
+            ssl_vpn_client_certs: self
+                .cert_order
+                .iter()
+                .filter_map(|(_, id)| self.certs.get(id))
+                .map(Cert::to_doc)
+                .collect(),
+        }
+    }
+
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    pub fn region_exists(&self, region_id: &str) -> bool {
+        self.regions.iter().any(|r| r.region_id == region_id)
+    }
+
+    /// The account anonymous callers act as.
+    pub fn first_account(&self) -> &str {
+        self.accounts.first().map_or("", |a| a.account_id.as_str())
+    }
+
+    pub fn key(&self, access_key_id: &str) -> Option<KeyRecord> {
+        self.keys.get(access_key_id).cloned()
+    }
+
+    /// A certificate of this account in this region; any other is "not found".
+    pub fn cert(&self, account_id: &str, region_id: &str, id: &str) -> Option<&Cert> {
+        self.certs
+            .get(id)
+            .filter(|c| c.account_id == account_id && c.region_id == region_id)
+    }
+
+    pub fn cert_mut(&mut self, account_id: &str, region_id: &str, id: &str) -> Option<&mut Cert> {
+        self.certs
+            .get_mut(id)
+            .filter(|c| c.account_id == account_id && c.region_id == region_id)
+    }
+
+    pub fn cert_exists(&self, id: &str) -> bool {
+        self.certs.contains_key(id)
+    }
+
+    /// The certificates of an account in a region, in list order.
+    pub fn certs_in(&self, account_id: &str, region_id: &str) -> impl Iterator<Item = &Cert> {
+        self.cert_order
+            .iter()
+            .filter_map(|(_, id)| self.certs.get(id))
+            .filter(move |c| c.account_id == account_id && c.region_id == region_id)
+    }
+
+    pub fn server(&self, account_id: &str, region_id: &str, id: &str) -> Option<&SslVpnServer> {
+        self.servers.iter().find(|s| {
+            s.ssl_vpn_server_id == id && s.account_id == account_id && s.region_id == region_id
+        })
+    }
+
+    pub fn server_by_id(&self, id: &str) -> Option<&SslVpnServer> {
+        self.servers.iter().find(|s| s.ssl_vpn_server_id == id)
+    }
+
+    pub fn server_by_id_mut(&mut self, id: &str) -> Option<&mut SslVpnServer> {
+        self.servers.iter_mut().find(|s| s.ssl_vpn_server_id == id)
+    }
+
+    pub fn gateway(&self, id: &str) -> Option<&VpnGateway> {
+        self.gateways.iter().find(|g| g.vpn_gateway_id == id)
+    }
+
+    /// Whether the server's gateway is `updating`, which blocks Create and Delete.
+    pub fn gateway_updating(&self, server: &SslVpnServer) -> bool {
+        self.gateway(&server.vpn_gateway_id)
+            .is_some_and(|g| g.status == GatewayStatus::Updating)
+    }
+
+    pub fn certs_of_server(&self, server_id: &str) -> usize {
+        self.certs_per_server.get(server_id).copied().unwrap_or(0)
+    }
+
+    pub fn servers(&self) -> &[SslVpnServer] {
+        &self.servers
+    }
+
+    pub fn insert_cert(&mut self, cert: Cert) {
+        *self
+            .certs_per_server
+            .entry(cert.server_id.clone())
+            .or_default() += 1;
+        self.cert_order.insert((cert.create_time, cert.id.clone()));
+        self.certs.insert(cert.id.clone(), cert);
+    }
+
+    pub fn remove_cert(&mut self, id: &str) -> Option<Cert> {
+        let cert = self.certs.remove(id)?;
+        self.cert_order.remove(&(cert.create_time, cert.id.clone()));
+        if let Some(n) = self.certs_per_server.get_mut(&cert.server_id) {
+            *n = n.saturating_sub(1);
+        }
+        Some(cert)
+    }
+
+    pub fn cert_count(&self) -> usize {
+        self.certs.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<World, StateError> {
+        World::from_doc(parse_doc(text)?, 1_000, TokenStore::new(60, 10))
+    }
+
+    const BASE: &str = r#"{
+      "Regions": [{"RegionId": "cn-hangzhou"}],
+      "Accounts": [{"AccountId": "1", "AccessKeys": [{"AccessKeyId": "AK", "AccessKeySecret": "S"}]}],
+      "VpnGateways": [{"VpnGatewayId": "vpn-1", "RegionId": "cn-hangzhou"}],
+      "SslVpnServers": [{"SslVpnServerId": "vss-1", "RegionId": "cn-hangzhou", "VpnGatewayId": "vpn-1"}],
+      "SslVpnClientCerts": [CERTS]
+    }"#;
+
+    fn with_certs(certs: &str) -> String {
+        BASE.replace("CERTS", certs)
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let w = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1"}"#)).unwrap();
+        let c = w.cert("1", "cn-hangzhou", "vsc-1").unwrap();
+        assert_eq!(c.name, "vsc-1");
+        assert_eq!(c.create_time, 1_000);
+        assert_eq!(c.end_time, 1_000 + CERT_VALIDITY_MS);
+        let doc = w.to_doc();
+        assert_eq!(doc.vpn_gateways[0].account_id, "1");
+        assert_eq!(doc.vpn_gateways[0].internet_ip, "127.0.0.1");
+        assert_eq!(doc.ssl_vpn_servers[0].port, 1194);
+        assert_eq!(
+            doc.regions[0].region_endpoint,
+            "vpc.cn-hangzhou.aliyuncs.com"
+        );
+        assert!(w.key("AK").unwrap().active);
+    }
+
+    #[test]
+    fn refusals_name_path_reason_and_value() {
+        let dangling = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-404"}"#)).unwrap_err();
+        assert_eq!(
+            dangling.to_string(),
+            "SslVpnClientCerts[0].SslVpnServerId: no such SSL-VPN server in the certificate's account and region (vss-404)"
+        );
+        let dup = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1"},
+                                      {"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1"}"#)).unwrap_err();
+        assert_eq!(
+            dup.to_string(),
+            "SslVpnClientCerts[1].SslVpnClientCertId: duplicate SslVpnClientCertId (vsc-1)"
+        );
+        let region = load(&with_certs(
+            r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "mars-1", "SslVpnServerId": "vss-1"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            region.to_string(),
+            "SslVpnClientCerts[0].RegionId: unknown region (mars-1)"
+        );
+        let times = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1", "CreateTime": 5, "EndTime": 5}"#)).unwrap_err();
+        assert_eq!(times.path, "SslVpnClientCerts[0].EndTime");
+        let typo = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1", "Nmae": "x"}"#)).unwrap_err();
+        assert!(
+            typo.to_string()
+                .starts_with("SslVpnClientCerts[0].Nmae: unknown field `Nmae`"),
+            "{typo}"
+        );
+        let status = load(
+            &BASE
+                .replace(
+                    "\"AccessKeySecret\": \"S\"",
+                    "\"AccessKeySecret\": \"S\", \"Status\": \"Off\"",
+                )
+                .replace("CERTS", ""),
+        )
+        .unwrap_err();
+        assert!(
+            status
+                .to_string()
+                .starts_with("Accounts[0].AccessKeys[0].Status: unknown variant `Off`"),
+            "{status}"
+        );
+    }
+
+    #[test]
+    fn duplicate_access_keys_across_users_are_refused() {
+        let text = r#"{"Regions": [{"RegionId": "r"}], "Accounts": [
+            {"AccountId": "1", "AccessKeys": [{"AccessKeyId": "AK", "AccessKeySecret": "S"}]},
+            {"AccountId": "2", "Users": [{"UserName": "u", "AccessKeys": [{"AccessKeyId": "AK", "AccessKeySecret": "T"}]}]}]}"#;
+        assert_eq!(
+            load(text).unwrap_err().to_string(),
+            "Accounts[1].Users[0].AccessKeys[0].AccessKeyId: duplicate AccessKeyId (AK)"
+        );
+        assert_eq!(
+            load(r#"{"Regions": [], "Accounts": []}"#).unwrap_err().path,
+            "Regions"
+        );
+        assert!(load("{").unwrap_err().to_string().contains("EOF"));
+    }
+}

@@ -51,21 +51,27 @@ pub struct StartupError(pub String);
 impl AppState {
     /// Loads and validates the fixtures the configuration names (or the embedded default).
     pub fn new(config: Config) -> Result<Arc<AppState>, StartupError> {
-        let (source, text) = match &config.fixtures {
+        match &config.fixtures {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
                     StartupError(format!("cannot read fixtures file {}: {e}", path.display()))
                 })?;
-                (path.display().to_string(), text)
+                let source = path.display().to_string();
+                Self::with_fixtures(config, &source, &text)
             }
-            None => (
-                "embedded fixtures/default.json".to_owned(),
-                DEFAULT_FIXTURES.to_owned(),
-            ),
-        };
+            None => Self::with_fixtures(config, "embedded fixtures/default.json", DEFAULT_FIXTURES),
+        }
+    }
+
+    /// Builds the state from fixtures text; `source` names it in errors.
+    pub fn with_fixtures(
+        config: Config,
+        source: &str,
+        text: &str,
+    ) -> Result<Arc<AppState>, StartupError> {
         let invalid =
             |e: state::StateError| StartupError(format!("invalid fixtures file {source}: {e}"));
-        let startup = state::parse_doc(&text).map_err(invalid)?;
+        let startup = state::parse_doc(text).map_err(invalid)?;
         let clock = Clock::default();
         let tokens = TokenStore::new(config.idempotency_ttl, MIN_CAPACITY);
         let world = World::from_doc(startup.clone(), clock.now_ms(), tokens).map_err(invalid)?;

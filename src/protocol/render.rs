@@ -78,10 +78,8 @@ pub fn error_body(error: &ApiError, request_id: &str) -> Value {
     ordered.insert("Code".into(), code.into());
     ordered.insert("Message".into(), error.message().into());
     ordered.insert("Recommend".into(), recommend.into());
-    if let Some(detail) = error.access_denied_detail() {
-        if let Ok(v) = serde_json::to_value(detail) {
-            ordered.insert("AccessDeniedDetail".into(), v);
-        }
+    if let Some(Ok(detail)) = error.access_denied_detail().map(serde_json::to_value) {
+        ordered.insert("AccessDeniedDetail".into(), detail);
     }
     Value::Object(ordered)
 }

@@ -30,7 +30,14 @@ def test_rename_succeeds_and_persists(emu, kind):
     # The other certificate is untouched.
     assert_modify_body(c.modify(CERT2).body, "cert2", CERT2)
 
-    # And the list shows it.
+    # A second rename works from the new state.
+    assert_modify_body(c.modify(CERT1, name="renamed-again").body, "renamed-again", CERT1)
+    assert_modify_body(c.modify(CERT1).body, "renamed-again", CERT1)
+
+
+def test_rename_shows_in_list(emu, kind):
+    c = make_client(kind, emu)
+    c.modify(CERT1, name="renamed-cert")
     listed = c.describe_certs(ssl_vpn_client_cert_id=CERT1).body
     items = listed["SslVpnClientCertKeys"]["SslVpnClientCertKey"]
     assert [(i["SslVpnClientCertId"], i["Name"]) for i in items] == [(CERT1, "renamed-cert")]
@@ -40,6 +47,11 @@ def test_special_character_name_round_trips(emu, kind):
     c = make_client(kind, emu)
     assert_modify_body(c.modify(CERT1, name=SPECIAL_NAME).body, SPECIAL_NAME, CERT1)
     assert_modify_body(c.modify(CERT1).body, SPECIAL_NAME, CERT1)
+
+
+def test_special_character_name_as_list_filter(emu, kind):
+    c = make_client(kind, emu)
+    c.modify(CERT1, name=SPECIAL_NAME)
     # The same value as a signed filter parameter of another action.
     items = c.describe_certs(name=SPECIAL_NAME).body["SslVpnClientCertKeys"]["SslVpnClientCertKey"]
     assert [(i["SslVpnClientCertId"], i["Name"]) for i in items] == [(CERT1, SPECIAL_NAME)]

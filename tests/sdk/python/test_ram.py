@@ -28,7 +28,13 @@ def test_readonly_user_cannot_rename(emu, kind):
         check_denied(c.error(lambda: c.modify(cert, name="nope")), "Forbidden", "readonly", kind)
     # The action check comes before existence: an unknown cert is Forbidden too.
     check_denied(c.error(lambda: c.modify(UNKNOWN_CERT, name="nope")), "Forbidden", "readonly", kind)
-    # readonly may describe, and sees nothing changed.
+    # nothing changed (seen by root)
+    root = make_client(kind, emu)
+    assert [root.modify(cert).body["Name"] for cert in (CERT1, CERT2)] == ["cert1", "cert2"]
+
+
+def test_readonly_user_can_list(emu, kind):
+    c = make_client(kind, emu, ak=RO_AK, secret=RO_SECRET)
     items = c.describe_certs().body["SslVpnClientCertKeys"]["SslVpnClientCertKey"]
     assert sorted((i["SslVpnClientCertId"], i["Name"]) for i in items) == [(CERT1, "cert1"), (CERT2, "cert2")]
 
@@ -54,17 +60,20 @@ def test_resource_scoped_user(start_emu, kind):
     body = ops.modify(CERT1, name="ops-renamed").body
     assert (body["Name"], body["SslVpnClientCertId"]) == ("ops-renamed", CERT1)
 
+    # DescribeRegions needs no permission.
+    regions = ops.describe_regions().body["Regions"]["Region"]
+    assert [r["RegionId"] for r in regions] == ["cn-hangzhou", "cn-shanghai"]
+
+    # Seen by root: CERT1 renamed by ops, CERT2 unchanged.
+    root = make_client(kind, emu)
+    assert [root.modify(cert).body["Name"] for cert in (CERT1, CERT2)] == ["ops-renamed", "cert2"]
+
+
+def test_resource_scoped_user_cannot_list(start_emu, kind):
+    emu = start_emu(fixtures=ram_fixtures())
+    ops = make_client(kind, emu, ak=OPS_AK, secret=OPS_SECRET)
     # ops has no Describe* permission: listing is Forbidden (list actions check only the action).
     err = ops.error(lambda: ops.describe_certs())
     assert_error_envelope(err, 403, "Forbidden", MSG["Forbidden"])
     if kind != "legacy":
         assert err.body["AccessDeniedDetail"] == access_denied_detail("DescribeSslVpnClientCerts", "ops")
-
-    # DescribeRegions needs no permission.
-    regions = ops.describe_regions().body["Regions"]["Region"]
-    assert [r["RegionId"] for r in regions] == ["cn-hangzhou", "cn-shanghai"]
-
-    # The root key sees both certificates, CERT2 unchanged.
-    root = make_client(kind, emu)
-    items = root.describe_certs().body["SslVpnClientCertKeys"]["SslVpnClientCertKey"]
-    assert [(i["SslVpnClientCertId"], i["Name"]) for i in items] == [(CERT1, "ops-renamed"), (CERT2, "cert2")]

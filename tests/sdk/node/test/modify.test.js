@@ -32,6 +32,14 @@ for (const kind of KINDS) {
       assertModifyBody(r2.body, 'renamed-cert', C.CERT1);
       assert.notEqual(r2.body.RequestId, r1.body.RequestId);
       assertModifyBody((await c.modify({ certId: C.CERT2 })).body, 'cert2', C.CERT2);
+      assertModifyBody((await c.modify({ certId: C.CERT1, name: 'renamed-again' })).body, 'renamed-again', C.CERT1);
+      assertModifyBody((await c.modify({ certId: C.CERT1 })).body, 'renamed-again', C.CERT1);
+    });
+
+    test('rename shows in the list', async (t) => {
+      const emu = await emulatorFor(t);
+      const c = makeClient(kind, emu);
+      await c.modify({ certId: C.CERT1, name: 'renamed-cert' });
       const listed = await c.describeCerts({ sslVpnClientCertId: C.CERT1 });
       const items = listed.body.SslVpnClientCertKeys.SslVpnClientCertKey;
       assert.deepEqual(items.map((i) => [i.SslVpnClientCertId, i.Name]), [[C.CERT1, 'renamed-cert']]);
@@ -42,6 +50,12 @@ for (const kind of KINDS) {
       const c = makeClient(kind, emu);
       assertModifyBody((await c.modify({ certId: C.CERT1, name: C.SPECIAL_NAME })).body, C.SPECIAL_NAME, C.CERT1);
       assertModifyBody((await c.modify({ certId: C.CERT1 })).body, C.SPECIAL_NAME, C.CERT1);
+    });
+
+    test('special-character name as a list filter', async (t) => {
+      const emu = await emulatorFor(t);
+      const c = makeClient(kind, emu);
+      await c.modify({ certId: C.CERT1, name: C.SPECIAL_NAME });
       const items = (await c.describeCerts({ name: C.SPECIAL_NAME })).body.SslVpnClientCertKeys.SslVpnClientCertKey;
       assert.deepEqual(items.map((i) => [i.SslVpnClientCertId, i.Name]), [[C.CERT1, C.SPECIAL_NAME]]);
     });

@@ -1,0 +1,142 @@
+//! The binary as a user starts it (SPEC section 2): the listening line, flags and environment,
+//! refusals with exit code 2, the healthcheck subcommand, and a clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aliyun-vpc-emulator");
+
+/// Starts the binary and waits for its listening line; returns the child and the port.
+fn start(args: &[&str], envs: &[(&str, &str)]) -> (Child, u16) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .envs(envs.iter().copied())
+        .env_remove("VPC_EMULATOR_PORT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("listening line");
+    let port = line
+        .trim_end()
+        .strip_prefix("aliyun-vpc-emulator listening on http://127.0.0.1:")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    (child, port)
+}
+
+fn refused(args: &[&str]) -> Output {
+    let output = Command::new(BIN)
+        .args(args)
+        .env_remove("VPC_EMULATOR_PORT")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    output
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr)
+        .trim_end()
+        .to_owned()
+}
+
+fn terminate(child: &mut Child) -> Option<i32> {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    child.wait().expect("wait").code()
+}
+
+fn healthcheck(port: u16) -> Option<i32> {
+    Command::new(BIN)
+        .args(["healthcheck", "--port", &port.to_string()])
+        .status()
+        .expect("healthcheck")
+        .code()
+}
+
+#[test]
+fn starts_on_port_0_answers_health_and_stops_cleanly_on_sigterm() {
+    let (mut child, port) = start(&["--port", "0"], &[]);
+    assert_ne!(port, 0);
+    assert_eq!(healthcheck(port), Some(0));
+    assert_eq!(terminate(&mut child), Some(0));
+    assert_eq!(healthcheck(port), Some(1));
+}
+
+#[test]
+fn every_flag_has_its_environment_variable() {
+    let (mut child, port) = start(
+        &[],
+        &[
+            ("VPC_EMULATOR_PORT", "0"),
+            ("VPC_EMULATOR_AUTH", "strict"),
+            ("VPC_EMULATOR_SEED", "3"),
+        ],
+    );
+    assert_eq!(healthcheck(port), Some(0));
+    assert_eq!(terminate(&mut child), Some(0));
+}
+
+#[test]
+fn a_bad_flag_is_one_line_and_exit_2() {
+    let out = refused(&["--port", "eighty"]);
+    assert!(stderr(&out).contains("--port"), "{}", stderr(&out));
+    let out = refused(&["--auth", "sloppy"]);
+    assert!(stderr(&out).contains("sloppy"), "{}", stderr(&out));
+    refused(&["--no-such-flag"]);
+}
+
+#[test]
+fn a_bad_fixtures_file_names_the_file_the_path_and_the_value() {
+    let dir = std::env::temp_dir().join(format!("vpc-emulator-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("bad.json");
+    let mut f = std::fs::File::create(&file).expect("create");
+    f.write_all(br#"{"Regions": [{"RegionId": "r"}], "Accounts": [{"AccountId": "1"}],
+      "VpnGateways": [{"VpnGatewayId": "vpn-1", "RegionId": "r"}, {"VpnGatewayId": "vpn-1", "RegionId": "r"}]}"#)
+        .expect("write");
+    let out = refused(&[
+        "--port",
+        "0",
+        "--fixtures",
+        file.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "aliyun-vpc-emulator: invalid fixtures file {}: VpnGateways[1].VpnGatewayId: duplicate VpnGatewayId (vpn-1)",
+            file.display()
+        )
+    );
+    let out = refused(&["--port", "0", "--fixtures", "/nonexistent/fixtures.json"]);
+    assert!(
+        stderr(&out).contains("/nonexistent/fixtures.json"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_port_in_use_names_address_and_port() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let out = refused(&["--port", &port]);
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "aliyun-vpc-emulator: cannot listen on 127.0.0.1:{port}: "
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,11 @@
+//! The integration-test binary: starts the real server on port 0 (in process, or the built
+//! binary for the command-line tests) and speaks HTTP to it.
+
+mod auth;
+mod captures;
+mod cli;
+mod helpers;
+mod idempotency;
+mod modify;
+mod protocol;
+mod ram;

@@ -15,6 +15,7 @@
 //! - [`actions`]: one module per API action (section 7), and the checks they share.
 //! - [`idempotency`]: ClientToken records (section 7.6).
 //! - [`names`]: the certificate name rules (section 7.1).
+//! - [`material`]: CA, client certificates, keys and the OpenVPN configuration (section 7.3).
 //! - [`clock`], [`ids`]: the emulator clock and the ID generator, injected into the actions.
 //! - [`admin`]: the `/_emulator/*` control plane (section 8).
 //! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
@@ -28,6 +29,7 @@ pub mod error;
 pub mod healthcheck;
 pub mod idempotency;
 pub mod ids;
+pub mod material;
 pub mod names;
 pub mod protocol;
 pub mod ram;

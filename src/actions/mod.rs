@@ -1,7 +1,11 @@
 //! The actions of the VPC API, one module each, and what they share: the checks of SPEC 3.3 that
 //! follow authentication, in their documented order, and ClientToken handling (SPEC 7.6).
 
+pub mod create_ssl_vpn_client_cert;
+pub mod delete_ssl_vpn_client_cert;
 pub mod describe_regions;
+pub mod describe_ssl_vpn_client_cert;
+pub mod describe_ssl_vpn_client_certs;
 pub mod modify_ssl_vpn_client_cert;
 
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -20,8 +24,12 @@ use crate::state::World;
 /// The actions the emulator implements; any other name is `InvalidAction.NotFound`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    ModifySslVpnClientCert,
+    CreateSslVpnClientCert,
+    DeleteSslVpnClientCert,
     DescribeRegions,
+    DescribeSslVpnClientCert,
+    DescribeSslVpnClientCerts,
+    ModifySslVpnClientCert,
     /// Panics on purpose: proves a panic is answered `InternalError` and the server goes on.
     #[cfg(test)]
     PanicForTest,
@@ -30,8 +38,12 @@ pub enum Action {
 impl Action {
     pub fn parse(name: &str) -> Option<Action> {
         Some(match name {
-            "ModifySslVpnClientCert" => Action::ModifySslVpnClientCert,
+            "CreateSslVpnClientCert" => Action::CreateSslVpnClientCert,
+            "DeleteSslVpnClientCert" => Action::DeleteSslVpnClientCert,
             "DescribeRegions" => Action::DescribeRegions,
+            "DescribeSslVpnClientCert" => Action::DescribeSslVpnClientCert,
+            "DescribeSslVpnClientCerts" => Action::DescribeSslVpnClientCerts,
+            "ModifySslVpnClientCert" => Action::ModifySslVpnClientCert,
             #[cfg(test)]
             "PanicForTest" => Action::PanicForTest,
             _ => return None,
@@ -40,8 +52,12 @@ impl Action {
 
     pub fn name(self) -> &'static str {
         match self {
-            Action::ModifySslVpnClientCert => "ModifySslVpnClientCert",
+            Action::CreateSslVpnClientCert => "CreateSslVpnClientCert",
+            Action::DeleteSslVpnClientCert => "DeleteSslVpnClientCert",
             Action::DescribeRegions => "DescribeRegions",
+            Action::DescribeSslVpnClientCert => "DescribeSslVpnClientCert",
+            Action::DescribeSslVpnClientCerts => "DescribeSslVpnClientCerts",
+            Action::ModifySslVpnClientCert => "ModifySslVpnClientCert",
             #[cfg(test)]
             Action::PanicForTest => "PanicForTest",
         }
@@ -50,8 +66,11 @@ impl Action {
     /// Parameters besides `RegionId` that the action declares required (`Missing{P}`).
     fn required(self) -> &'static [&'static str] {
         match self {
-            Action::ModifySslVpnClientCert => &["SslVpnClientCertId"],
-            Action::DescribeRegions => &[],
+            Action::CreateSslVpnClientCert => &["SslVpnServerId"],
+            Action::DeleteSslVpnClientCert
+            | Action::DescribeSslVpnClientCert
+            | Action::ModifySslVpnClientCert => &["SslVpnClientCertId"],
+            Action::DescribeRegions | Action::DescribeSslVpnClientCerts => &[],
             #[cfg(test)]
             Action::PanicForTest => &[],
         }
@@ -61,7 +80,11 @@ impl Action {
     fn is_global(self) -> bool {
         match self {
             Action::DescribeRegions => true,
-            Action::ModifySslVpnClientCert => false,
+            Action::CreateSslVpnClientCert
+            | Action::DeleteSslVpnClientCert
+            | Action::DescribeSslVpnClientCert
+            | Action::DescribeSslVpnClientCerts
+            | Action::ModifySslVpnClientCert => false,
             #[cfg(test)]
             Action::PanicForTest => true,
         }
@@ -154,8 +177,12 @@ pub fn dispatch(call: &Call) -> Result<Reply, ApiError> {
         ram::authorize_action(call.principal, call.action.name())?;
     }
     match call.action {
-        Action::ModifySslVpnClientCert => modify_ssl_vpn_client_cert::handle(call),
+        Action::CreateSslVpnClientCert => create_ssl_vpn_client_cert::handle(call),
+        Action::DeleteSslVpnClientCert => delete_ssl_vpn_client_cert::handle(call),
         Action::DescribeRegions => describe_regions::handle(call),
+        Action::DescribeSslVpnClientCert => describe_ssl_vpn_client_cert::handle(call),
+        Action::DescribeSslVpnClientCerts => describe_ssl_vpn_client_certs::handle(call),
+        Action::ModifySslVpnClientCert => modify_ssl_vpn_client_cert::handle(call),
         #[cfg(test)]
         Action::PanicForTest => panic!("PanicForTest was called"),
     }

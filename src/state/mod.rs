@@ -15,9 +15,24 @@ use doc::{GatewayStatus, KeyStatus, Region, SslVpnServer, VpnGateway};
 
 use crate::auth::{KeyRecord, UserGrant};
 use crate::idempotency::TokenStore;
+use crate::material::{self, MaterialError, Pem};
 
 /// Certificates are valid for three years (1095 days) from creation.
 pub const CERT_VALIDITY_MS: i64 = 1095 * 24 * 60 * 60 * 1000;
+
+/// A certificate is `expiring-soon` within this much of its EndTime.
+pub const EXPIRING_SOON_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// `Status` of a certificate at `now_ms` of the emulator clock (SPEC 7.3).
+pub fn cert_status(end_time: i64, now_ms: i64) -> &'static str {
+    if now_ms >= end_time {
+        "expired"
+    } else if end_time - now_ms <= EXPIRING_SOON_MS {
+        "expiring-soon"
+    } else {
+        "normal"
+    }
+}
 
 /// Why a state document was refused: `<JSON path>: <reason> (<offending value>)`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,6 +105,7 @@ pub struct World {
     keys: HashMap<String, KeyRecord>,
     gateways: Vec<VpnGateway>,
     servers: Vec<SslVpnServer>,
+    server_index: HashMap<String, usize>,
     certs: HashMap<String, Cert>,
     /// Certificates in list order: CreateTime, then ID.
     cert_order: BTreeSet<(i64, String)>,
@@ -110,6 +126,39 @@ fn unique<'a>(
         return Err(StateError::new(path, &format!("duplicate {what}"), id));
     }
     Ok(())
+}
+
+/// Gives a server its CA if it has none; checks the one a file gives.
+fn ensure_ca(i: usize, server: &mut SslVpnServer) -> Result<(), StateError> {
+    let path = |field: &str| format!("SslVpnServers[{i}].{field}");
+    match (&server.ca_cert, &server.ca_key) {
+        (None, None) => {
+            let ca = material::new_ca(&server.ssl_vpn_server_id).map_err(|e| StateError {
+                path: path("CaCert"),
+                reason: format!("cannot make a CA: {e}"),
+                value: None,
+            })?;
+            server.ca_cert = Some(ca.cert);
+            server.ca_key = Some(ca.key);
+            Ok(())
+        }
+        (Some(cert), Some(key)) => {
+            let ca = Pem {
+                cert: cert.clone(),
+                key: key.clone(),
+            };
+            material::check_ca(&ca).map_err(|e| StateError {
+                path: path("CaKey"),
+                reason: format!("CaCert and CaKey do not make a usable CA: {e}"),
+                value: None,
+            })
+        }
+        (cert, _) => Err(StateError {
+            path: path(if cert.is_none() { "CaCert" } else { "CaKey" }),
+            reason: "CaCert and CaKey go together".into(),
+            value: None,
+        }),
+    }
 }
 
 impl World {
@@ -263,6 +312,10 @@ impl World {
                 ));
             }
         }
+        drop(server_ids);
+        for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
+            ensure_ca(i, s)?;
+        }
 
         let mut certs = HashMap::with_capacity(doc.ssl_vpn_client_certs.len());
         let mut cert_order = BTreeSet::new();
@@ -306,6 +359,18 @@ impl World {
                     &end_time.to_string(),
                 ));
             }
+            if c.client_cert.is_some() != c.client_key.is_some() {
+                let missing = if c.client_cert.is_none() {
+                    "ClientCert"
+                } else {
+                    "ClientKey"
+                };
+                return Err(StateError {
+                    path: format!("SslVpnClientCerts[{i}].{missing}"),
+                    reason: "ClientCert and ClientKey go together".into(),
+                    value: None,
+                });
+            }
             *certs_per_server
                 .entry(c.ssl_vpn_server_id.clone())
                 .or_default() += 1;
@@ -326,7 +391,14 @@ impl World {
             );
         }
 
+        let server_index = doc
+            .ssl_vpn_servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.ssl_vpn_server_id.clone(), i))
+            .collect();
         Ok(World {
+            server_index,
             regions: doc.regions,
             accounts: doc.accounts,
             keys,
@@ -397,18 +469,45 @@ impl World {
             .filter(move |c| c.account_id == account_id && c.region_id == region_id)
     }
 
+    /// A server of this account in this region; any other is "not found".
     pub fn server(&self, account_id: &str, region_id: &str, id: &str) -> Option<&SslVpnServer> {
-        self.servers.iter().find(|s| {
-            s.ssl_vpn_server_id == id && s.account_id == account_id && s.region_id == region_id
-        })
+        self.server_by_id(id)
+            .filter(|s| s.account_id == account_id && s.region_id == region_id)
     }
 
     pub fn server_by_id(&self, id: &str) -> Option<&SslVpnServer> {
-        self.servers.iter().find(|s| s.ssl_vpn_server_id == id)
+        self.server_index.get(id).and_then(|&i| self.servers.get(i))
     }
 
-    pub fn server_by_id_mut(&mut self, id: &str) -> Option<&mut SslVpnServer> {
-        self.servers.iter_mut().find(|s| s.ssl_vpn_server_id == id)
+    /// Makes a certificate's key and certificate if it has none yet (SPEC section 6: once, then
+    /// part of the state).
+    pub fn ensure_material(&mut self, cert_id: &str) -> Result<(), MaterialError> {
+        let Some(cert) = self.certs.get(cert_id) else {
+            return Ok(());
+        };
+        if cert.client_cert.is_some() {
+            return Ok(());
+        }
+        let server = self.server_by_id(&cert.server_id);
+        let (Some(ca_cert), Some(ca_key)) = (
+            server.and_then(|s| s.ca_cert.clone()),
+            server.and_then(|s| s.ca_key.clone()),
+        ) else {
+            return Err(MaterialError::new(format!(
+                "server {} has no CA",
+                cert.server_id
+            )));
+        };
+        let ca = Pem {
+            cert: ca_cert,
+            key: ca_key,
+        };
+        let pem = material::new_client_cert(&ca, cert_id, cert.create_time, cert.end_time)?;
+        if let Some(cert) = self.certs.get_mut(cert_id) {
+            cert.client_cert = Some(pem.cert);
+            cert.client_key = Some(pem.key);
+        }
+        Ok(())
     }
 
     pub fn gateway(&self, id: &str) -> Option<&VpnGateway> {

@@ -1,0 +1,59 @@
+//! `CreateSslVpnClientCert` (SPEC 7.2): a new certificate on an SSL-VPN server.
+//! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ssl-vpn/developer-reference/api-vpc-2016-04-28-createsslvpnclientcert-ssl-vpn>
+//!
+//! Its key and certificate are made on its first `DescribeSslVpnClientCert`, not here, so that
+//! creating (and loading) many certificates stays fast.
+
+use serde_json::json;
+
+use super::{Call, reply};
+use crate::error::ApiError;
+use crate::names::CertName;
+use crate::protocol::Reply;
+use crate::ram;
+use crate::state::{CERT_VALIDITY_MS, Cert};
+
+/// At most this many certificates per SSL-VPN server (not adjustable on the real service).
+pub const CERTS_PER_SERVER: usize = 50;
+
+pub fn handle(call: &Call) -> Result<Reply, ApiError> {
+    let region = call.region_id();
+    let server_id = call.params.required("SslVpnServerId")?;
+    let name = call
+        .params
+        .get("Name")
+        .map(|name| CertName::parse(name, call.name_rule))
+        .transpose()?;
+
+    call.idempotent(|world| {
+        let server = world
+            .server(call.account_id(), region, server_id)
+            .ok_or(ApiError::InvalidSslVpnServerIdNotFound)?;
+        ram::authorize_resource(call.principal, call.action.name(), server_id)?;
+        if world.gateway_updating(server) {
+            return Err(ApiError::VpnGatewayConfiguring);
+        }
+        if world.certs_of_server(server_id) >= CERTS_PER_SERVER {
+            return Err(ApiError::CreateSslCertsQuotaFull);
+        }
+        let id = loop {
+            let id = call.ids.resource_id("vsc-");
+            if !world.cert_exists(&id) {
+                break id;
+            }
+        };
+        let name = name.map_or_else(|| id.clone(), CertName::into_string);
+        world.insert_cert(Cert {
+            id: id.clone(),
+            region_id: region.to_owned(),
+            account_id: call.account_id().to_owned(),
+            server_id: server_id.to_owned(),
+            name: name.clone(),
+            create_time: call.now_ms,
+            end_time: call.now_ms + CERT_VALIDITY_MS,
+            client_cert: None,
+            client_key: None,
+        });
+        Ok(reply(json!({ "Name": name, "SslVpnClientCertId": id })))
+    })
+}

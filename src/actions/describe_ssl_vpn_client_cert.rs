@@ -1,0 +1,72 @@
+//! `DescribeSslVpnClientCert` (SPEC 7.3): one certificate with its key material and OpenVPN
+//! configuration; `Status` computed against the emulator clock.
+//! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ssl-vpn/developer-reference/api-vpc-2016-04-28-describesslvpnclientcert-ssl-vpn>
+
+use std::sync::PoisonError;
+
+use serde_json::json;
+
+use super::{Call, reply};
+use crate::error::ApiError;
+use crate::material::{self, Pem};
+use crate::protocol::Reply;
+use crate::ram;
+use crate::state::{World, cert_status};
+
+pub fn handle(call: &Call) -> Result<Reply, ApiError> {
+    let region = call.region_id();
+    let id = call.params.required("SslVpnClientCertId")?;
+    {
+        let world = call.read();
+        let cert = world
+            .cert(call.account_id(), region, id)
+            .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
+        ram::authorize_resource(call.principal, call.action.name(), id)?;
+        if cert.client_cert.is_some() {
+            return describe(call, &world, id);
+        }
+    }
+    // First read of a certificate without material: make it once, under the write lock.
+    let mut world = call.world.write().unwrap_or_else(PoisonError::into_inner);
+    world.ensure_material(id).map_err(|e| {
+        tracing::error!(cert = id, error = %e, "cannot make certificate material");
+        ApiError::InternalError
+    })?;
+    describe(call, &world, id)
+}
+
+fn describe(call: &Call, world: &World, id: &str) -> Result<Reply, ApiError> {
+    let cert = world
+        .cert(call.account_id(), call.region_id(), id)
+        .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
+    let server = world
+        .server_by_id(&cert.server_id)
+        .ok_or(ApiError::InternalError)?;
+    let gateway_ip = world
+        .gateway(&server.vpn_gateway_id)
+        .map_or("127.0.0.1", |g| g.internet_ip.as_str());
+    let (Some(ca_cert), Some(client_cert), Some(client_key)) =
+        (&server.ca_cert, &cert.client_cert, &cert.client_key)
+    else {
+        return Err(ApiError::InternalError);
+    };
+    let client = Pem {
+        cert: client_cert.clone(),
+        key: client_key.clone(),
+    };
+    let config = material::client_config(server, gateway_ip, ca_cert, &client);
+    Ok(reply(json!({
+        "RegionId": cert.region_id,
+        "SslVpnClientCertId": cert.id,
+        "SslVpnServerId": cert.server_id,
+        "Name": cert.name,
+        "CaCert": ca_cert,
+        "ClientCert": client.cert,
+        "ClientKey": client.key,
+        "ClientConfig": config,
+        "CreateTime": cert.create_time,
+        "EndTime": cert.end_time,
+        "Status": cert_status(cert.end_time, call.now_ms),
+        "ResourceGroupId": server.resource_group_id,
+    })))
+}

@@ -1,0 +1,77 @@
+//! `DescribeSslVpnClientCerts` (SPEC 7.4): the account's certificates in a region, filtered
+//! and paged, in CreateTime then ID order, without key material.
+//! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ssl-vpn/developer-reference/api-vpc-2016-04-28-describesslvpnclientcerts-ssl-vpn>
+
+use serde_json::{Value, json};
+
+use super::{Call, reply};
+use crate::error::ApiError;
+use crate::protocol::{Params, Reply};
+use crate::state::cert_status;
+
+const MAX_PAGE_SIZE: u64 = 50;
+
+/// A paging parameter: ASCII digits within `min..=max`, else `InvalidParameter` naming it.
+fn paging(params: &Params, name: &str, default: u64, max: u64) -> Result<u64, ApiError> {
+    let Some(value) = params.get(name) else {
+        return Ok(default);
+    };
+    let invalid = || ApiError::InvalidParameter(name.to_owned());
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    let n: u64 = value.parse().map_err(|_| invalid())?;
+    if n < 1 || n > max {
+        return Err(invalid());
+    }
+    Ok(n)
+}
+
+pub fn handle(call: &Call) -> Result<Reply, ApiError> {
+    let params = call.params;
+    let page_number = paging(params, "PageNumber", 1, u64::MAX)?;
+    let page_size = paging(params, "PageSize", 10, MAX_PAGE_SIZE)?;
+    let server_filter = params.filter("SslVpnServerId");
+    let id_filter = params.filter("SslVpnClientCertId");
+    let name_filter = params.filter("Name");
+    let group_filter = params.filter("ResourceGroupId");
+
+    let world = call.read();
+    let group_of = |server_id: &str| {
+        world
+            .server_by_id(server_id)
+            .map_or("", |s| s.resource_group_id.as_str())
+    };
+    let skip = (page_number - 1).saturating_mul(page_size);
+    let mut total = 0u64;
+    let mut page: Vec<Value> = Vec::new();
+    for cert in world.certs_in(call.account_id(), call.region_id()) {
+        let group = group_of(&cert.server_id);
+        if server_filter.is_some_and(|f| f != cert.server_id)
+            || id_filter.is_some_and(|f| f != cert.id)
+            || name_filter.is_some_and(|f| f != cert.name)
+            || group_filter.is_some_and(|f| f != group)
+        {
+            continue;
+        }
+        if total >= skip && (page.len() as u64) < page_size {
+            page.push(json!({
+                "RegionId": cert.region_id,
+                "SslVpnClientCertId": cert.id,
+                "SslVpnServerId": cert.server_id,
+                "Name": cert.name,
+                "CreateTime": cert.create_time,
+                "EndTime": cert.end_time,
+                "Status": cert_status(cert.end_time, call.now_ms),
+                "ResourceGroupId": group,
+            }));
+        }
+        total += 1;
+    }
+    Ok(reply(json!({
+        "TotalCount": total,
+        "PageNumber": page_number,
+        "PageSize": page_size,
+        "SslVpnClientCertKeys": { "SslVpnClientCertKey": page },
+    })))
+}

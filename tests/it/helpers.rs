@@ -35,7 +35,9 @@ pub const TEST_FIXTURES: &str = r#"{
        {"UserName": "readonly", "Allow": ["vpc:Describe*"], "AccessKeys": [{"AccessKeyId": "LTAI5tEmulatorReadOnly", "AccessKeySecret": "EmulatorReadOnlySecret"}]},
        {"UserName": "ops", "Allow": ["vpc:ModifySslVpnClientCert"], "Resources": ["vsc-bp1emulator0000000001"],
         "AccessKeys": [{"AccessKeyId": "LTAIops", "AccessKeySecret": "OpsSecret"}]},
-       {"UserName": "nobody", "AccessKeys": [{"AccessKeyId": "LTAInobody", "AccessKeySecret": "NobodySecret"}]}
+       {"UserName": "nobody", "AccessKeys": [{"AccessKeyId": "LTAInobody", "AccessKeySecret": "NobodySecret"}]},
+       {"UserName": "limited", "Allow": ["vpc:*"], "Resources": ["vsc-bp1emulator0000000002"],
+        "AccessKeys": [{"AccessKeyId": "LTAIlimited", "AccessKeySecret": "LimitedSecret"}]}
      ]},
     {"AccountId": "2000000000000002",
      "AccessKeys": [{"AccessKeyId": "LTAIother", "AccessKeySecret": "OtherSecret"}]}
@@ -90,6 +92,12 @@ pub async fn spawn_default() -> TestApp {
 /// [`TEST_FIXTURES`].
 pub async fn spawn_test() -> TestApp {
     spawn_with(test_config(), Some(TEST_FIXTURES)).await
+}
+
+/// [`TEST_FIXTURES`] with account 1's gateway `active` instead of `updating`.
+pub async fn spawn_test_active() -> TestApp {
+    let fixtures = TEST_FIXTURES.replace(r#""Status": "updating""#, r#""Status": "active""#);
+    spawn_with(test_config(), Some(&fixtures)).await
 }
 
 pub fn test_config() -> Config {

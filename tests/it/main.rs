@@ -3,6 +3,7 @@
 
 mod auth;
 mod captures;
+mod certs;
 mod cli;
 mod helpers;
 mod idempotency;

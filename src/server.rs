@@ -187,9 +187,16 @@ async fn process(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large);
     }
-    let body = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large)?;
+    let body = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let inner = e.into_inner();
+        if inner.is::<http_body_util::LengthLimitError>() {
+            too_large
+        } else {
+            // A body that broke off or is not valid chunked encoding.
+            tracing::debug!(error = %inner, "cannot read the request body");
+            ApiError::InvalidParameter("Body".into())
+        }
+    })?;
 
     let decoded = decode_request(method, uri.query().unwrap_or(""), headers, body);
     seen.format = parse_format(decoded.format.as_deref())?;

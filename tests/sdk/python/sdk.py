@@ -20,7 +20,13 @@ from alibabacloud_vpc20160428 import models as vpc_models
 from alibabacloud_vpc20160428.client import Client as TeaVpcClient
 from aliyunsdkcore.acs_exception.exceptions import ServerException as LegacyServerException
 from aliyunsdkcore.client import AcsClient
+from aliyunsdkvpc.request.v20160428.CreateSslVpnClientCertRequest import (
+    CreateSslVpnClientCertRequest as LegacyCreate)
+from aliyunsdkvpc.request.v20160428.DeleteSslVpnClientCertRequest import (
+    DeleteSslVpnClientCertRequest as LegacyDelete)
 from aliyunsdkvpc.request.v20160428.DescribeRegionsRequest import DescribeRegionsRequest as LegacyDescribeRegions
+from aliyunsdkvpc.request.v20160428.DescribeSslVpnClientCertRequest import (
+    DescribeSslVpnClientCertRequest as LegacyDescribeCert)
 from aliyunsdkvpc.request.v20160428.DescribeSslVpnClientCertsRequest import (
     DescribeSslVpnClientCertsRequest as LegacyDescribeCerts)
 from aliyunsdkvpc.request.v20160428.ModifySslVpnClientCertRequest import (
@@ -36,15 +42,26 @@ GATEWAY_ID = "vpn-bp1emulator0000000001"
 CERT1, CERT2 = "vsc-bp1emulator0000000001", "vsc-bp1emulator0000000002"
 RESOURCE_GROUP = "rg-acfmemulator01"
 UNKNOWN_CERT = "vsc-bp1doesnotexist000001"
+UNKNOWN_SERVER = "vss-bp1doesnotexist000001"
 UNKNOWN_REGION = "cn-nowhere-9"
 SPECIAL_NAME = "my cert*~/é+&=()!'"
 
 REQUEST_ID_RE = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
+CERT_ID_RE = re.compile(r"^vsc-[a-z0-9]{21}$")
+# DescribeSslVpnClientCert: exactly these keys, in this order (SPEC 7.3).
+DESCRIBE_CERT_KEYS = ["RequestId", "RegionId", "SslVpnClientCertId", "SslVpnServerId", "Name", "CaCert",
+                      "ClientCert", "ClientKey", "ClientConfig", "CreateTime", "EndTime", "Status",
+                      "ResourceGroupId"]
+CERT_VALIDITY_MS = 1095 * 24 * 3600 * 1000
+CERT_QUOTA = 50
 ERROR_KEYS = {"RequestId", "HostId", "Code", "Message", "Recommend"}
 MSG = {
     "InvalidName": "The name is not valid",
     "InvalidSslVpnClientCertId.NotFound": "The specified SSL VPN client cert id does not exist.",
     "InvalidRegionId.NotFound": "The specified region is not found during access authentication.",
+    "InvalidSslVpnServerId.NotFound": "The specified SSL VPN server id does not exist.",
+    "VpnGateway.Configuring": "The specified service is configuring.",
+    "CreateSslCertsQuotaFull.QuotaFull": "Create the number of SSL certificates that exceed the quota limit.",
     "Forbidden": "User not authorized to operate on the specified resource.",
     "Forbbiden.SubUser": "User not authorized to operate on the specified resource as your account "
                          "is created by another user.",
@@ -83,6 +100,7 @@ class Reply:
     body: dict                          # API field names -> values
     headers: dict | None = None         # lower-case header names, when the SDK exposes them
     raw: Any = field(default=None, repr=False)
+    wire: dict | None = None            # the JSON object as the SDK parsed it off the wire (key order kept)
 
 
 def assert_error_envelope(err: SdkError, status: int, code: str, message: str | None = None):
@@ -113,6 +131,17 @@ class TeaAdapter:
             cfg.signature_algorithm = "v2"
         self.v1 = v1
         self.client = TeaVpcClient(cfg)
+        # The response models drop unknown keys and rebuild dicts in their own order: record the
+        # JSON object call_api parsed off the wire too, so payloads can be checked exactly.
+        self._wire = None
+        call_api = self.client.call_api
+
+        def recording_call_api(*args, **kwargs):
+            res = call_api(*args, **kwargs)
+            self._wire = res.get("body")
+            return res
+
+        self.client.call_api = recording_call_api
 
     def _reply(self, resp) -> Reply:
         assert resp.status_code == 200
@@ -120,7 +149,23 @@ class TeaAdapter:
         headers = {k.lower(): v for k, v in (resp.headers or {}).items()}
         assert headers.get("x-acs-request-id") == body["RequestId"], headers
         assert headers.get("content-type") == "application/json;charset=utf-8", headers
-        return Reply(body, headers, resp)
+        wire, self._wire = self._wire, None
+        assert isinstance(wire, dict) and wire == body, (wire, body)
+        return Reply(body, headers, resp, wire)
+
+    def create(self, server_id, name=None, token=None, region=REGION) -> Reply:
+        req = vpc_models.CreateSslVpnClientCertRequest(
+            region_id=region, ssl_vpn_server_id=server_id, name=name, client_token=token)
+        return self._reply(self.client.create_ssl_vpn_client_cert(req))
+
+    def describe_cert(self, cert_id, region=REGION) -> Reply:
+        req = vpc_models.DescribeSslVpnClientCertRequest(region_id=region, ssl_vpn_client_cert_id=cert_id)
+        return self._reply(self.client.describe_ssl_vpn_client_cert(req))
+
+    def delete(self, cert_id, token=None, region=REGION) -> Reply:
+        req = vpc_models.DeleteSslVpnClientCertRequest(
+            region_id=region, ssl_vpn_client_cert_id=cert_id, client_token=token)
+        return self._reply(self.client.delete_ssl_vpn_client_cert(req))
 
     def modify(self, cert_id, name=None, token=None, region=REGION) -> Reply:
         req = vpc_models.ModifySslVpnClientCertRequest(
@@ -170,7 +215,29 @@ class LegacyAdapter:
     def send(self, req, region=REGION) -> Reply:
         raw = self.client(region).do_action_with_exception(self.prepare(req))
         assert isinstance(raw, bytes)
-        return Reply(json.loads(raw), None, raw)
+        body = json.loads(raw)
+        return Reply(body, None, raw, body)
+
+    def create(self, server_id, name=None, token=None, region=REGION) -> Reply:
+        req = LegacyCreate()
+        req.set_SslVpnServerId(server_id)
+        if name is not None:
+            req.set_Name(name)
+        if token is not None:
+            req.set_ClientToken(token)
+        return self.send(req, region)
+
+    def describe_cert(self, cert_id, region=REGION) -> Reply:
+        req = LegacyDescribeCert()
+        req.set_SslVpnClientCertId(cert_id)
+        return self.send(req, region)
+
+    def delete(self, cert_id, token=None, region=REGION) -> Reply:
+        req = LegacyDelete()
+        req.set_SslVpnClientCertId(cert_id)
+        if token is not None:
+            req.set_ClientToken(token)
+        return self.send(req, region)
 
     def modify(self, cert_id, name=None, token=None, region=REGION) -> Reply:
         req = LegacyModify()

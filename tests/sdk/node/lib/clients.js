@@ -4,7 +4,8 @@
 //   tea-v1    same with signatureAlgorithm 'v2' (signature V1, HMAC-SHA1)
 //   pop-get   @alicloud/pop-core RPCClient, GET (its default), everything in the query string
 //   pop-post  same with {method: 'POST'}: everything, Signature included, in a form body
-// Each adapter returns {body, headers} with the API's own field names, or, through
+// Each adapter returns {body, headers, wire} with the API's own field names (`wire`: the JSON
+// object as the SDK parsed it, key order kept), or, through
 // `error(fn)`, a normalised {status, code, message, requestId, body, accessDeniedDetail, raw}
 // after checking the SDK-specific error shape.
 
@@ -28,12 +29,30 @@ const C = {
   CERT2: 'vsc-bp1emulator0000000002',
   RESOURCE_GROUP: 'rg-acfmemulator01',
   UNKNOWN_CERT: 'vsc-bp1doesnotexist000001',
+  UNKNOWN_SERVER: 'vss-bp1doesnotexist000001',
   UNKNOWN_REGION: 'cn-nowhere-9',
   SPECIAL_NAME: "my cert*~/é+&=()!'",
   CERT1_CREATE: 1764547200000,
   CERT2_CREATE: 1764547300000,
   END_TIME: 1859155200000,
+  // certFixtures(): a second gateway/server with non-default settings, a cert without material.
+  GATEWAY2_ID: 'vpn-bp1emulator0000000002',
+  SERVER2_ID: 'vss-bp1emulator0000000002',
+  GATEWAY2_IP: '203.0.113.7',
+  SERVER2_PORT: 443,
+  SERVER2_CIPHER: 'AES-256-CBC',
+  RESOURCE_GROUP2: 'rg-acfmemulator02',
+  BARE_CERT: 'vsc-bp1emulator0000000003',
+  BARE_CREATE: 1764547200123,
+  BARE_END: 1859155200987,
+  CERT_QUOTA: 50,
+  CERT_VALIDITY_MS: 1095 * 24 * 3600 * 1000,
 };
+
+const CERT_ID_RE = /^vsc-[a-z0-9]{21}$/;
+// DescribeSslVpnClientCert: exactly these keys, in this order (SPEC 7.3).
+const DESCRIBE_CERT_KEYS = ['RequestId', 'RegionId', 'SslVpnClientCertId', 'SslVpnServerId', 'Name', 'CaCert',
+  'ClientCert', 'ClientKey', 'ClientConfig', 'CreateTime', 'EndTime', 'Status', 'ResourceGroupId'];
 
 const REQUEST_ID_RE = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const ERROR_KEYS = ['Code', 'HostId', 'Message', 'Recommend', 'RequestId'];
@@ -41,6 +60,9 @@ const MSG = {
   InvalidName: 'The name is not valid',
   'InvalidSslVpnClientCertId.NotFound': 'The specified SSL VPN client cert id does not exist.',
   'InvalidRegionId.NotFound': 'The specified region is not found during access authentication.',
+  'InvalidSslVpnServerId.NotFound': 'The specified SSL VPN server id does not exist.',
+  'VpnGateway.Configuring': 'The specified service is configuring.',
+  'CreateSslCertsQuotaFull.QuotaFull': 'Create the number of SSL certificates that exceed the quota limit.',
   Forbidden: 'User not authorized to operate on the specified resource.',
   'Forbbiden.SubUser': 'User not authorized to operate on the specified resource as your account is created by another user.',
   IdempotentParameterMismatch: 'The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.',
@@ -86,31 +108,60 @@ class TeaAdapter {
     if (v1) cfg.signatureAlgorithm = 'v2';
     this.kind = v1 ? 'tea-v1' : 'tea-acs3';
     this.client = new Vpc.default(new $OpenApiUtil.Config(cfg));
+    // The response models drop unknown keys and rebuild objects in their own order: record the
+    // JSON object callApi parsed off the wire too, so payloads can be checked exactly.
+    const callApi = this.client.callApi.bind(this.client);
+    this.wire = null;
+    this.client.callApi = async (...args) => {
+      const res = await callApi(...args);
+      this.wire = res.body;
+      return res;
+    };
   }
 
-  static reply(resp) {
+  reply(resp) {
     assert.equal(resp.statusCode, 200);
     const body = resp.body.toMap();
     assert.equal(resp.headers['x-acs-request-id'], body.RequestId);
     assert.equal(resp.headers['content-type'], 'application/json;charset=utf-8');
-    return { body, headers: resp.headers, raw: resp };
+    const wire = this.wire;
+    this.wire = null;
+    assert.deepEqual(wire, body);
+    return { body, headers: resp.headers, raw: resp, wire };
   }
 
   async modify({ certId, name, token, region = C.REGION }) {
     const req = new Vpc.ModifySslVpnClientCertRequest({
       regionId: region, sslVpnClientCertId: certId, name, clientToken: token,
     });
-    return TeaAdapter.reply(await this.client.modifySslVpnClientCert(req));
+    return this.reply(await this.client.modifySslVpnClientCert(req));
   }
 
   async describeCerts({ region = C.REGION, ...filters } = {}) {
     const req = new Vpc.DescribeSslVpnClientCertsRequest({ regionId: region, ...filters });
-    return TeaAdapter.reply(await this.client.describeSslVpnClientCerts(req));
+    return this.reply(await this.client.describeSslVpnClientCerts(req));
   }
 
   async describeRegions({ acceptLanguage } = {}) {
     const req = new Vpc.DescribeRegionsRequest({ acceptLanguage });
-    return TeaAdapter.reply(await this.client.describeRegions(req));
+    return this.reply(await this.client.describeRegions(req));
+  }
+
+  async create({ serverId, name, token, region = C.REGION }) {
+    const req = new Vpc.CreateSslVpnClientCertRequest({
+      regionId: region, sslVpnServerId: serverId, name, clientToken: token,
+    });
+    return this.reply(await this.client.createSslVpnClientCert(req));
+  }
+
+  async describeCert({ certId, region = C.REGION }) {
+    const req = new Vpc.DescribeSslVpnClientCertRequest({ regionId: region, sslVpnClientCertId: certId });
+    return this.reply(await this.client.describeSslVpnClientCert(req));
+  }
+
+  async delete({ certId, token, region = C.REGION }) {
+    const req = new Vpc.DeleteSslVpnClientCertRequest({ regionId: region, sslVpnClientCertId: certId, clientToken: token });
+    return this.reply(await this.client.deleteSslVpnClientCert(req));
   }
 
   async error(fn) {
@@ -165,7 +216,8 @@ class PopAdapter {
     assert.equal(entry.response.statusCode, 200);
     assert.equal(entry.response.headers['x-acs-request-id'], json.RequestId);
     assert.equal(entry.response.headers['content-type'], 'application/json;charset=utf-8');
-    return { body: plain(json), headers: entry.response.headers, raw: entry };
+    const body = plain(json);
+    return { body, headers: entry.response.headers, raw: entry, wire: body };
   }
 
   modify({ certId, name, token, region = C.REGION }, opts) {
@@ -185,6 +237,23 @@ class PopAdapter {
     const p = {};
     if (acceptLanguage !== undefined) p.AcceptLanguage = acceptLanguage;
     return this.call('DescribeRegions', p);
+  }
+
+  create({ serverId, name, token, region = C.REGION }, opts) {
+    const p = { RegionId: region, SslVpnServerId: serverId };
+    if (name !== undefined) p.Name = name;
+    if (token !== undefined) p.ClientToken = token;
+    return this.call('CreateSslVpnClientCert', p, opts);
+  }
+
+  describeCert({ certId, region = C.REGION }) {
+    return this.call('DescribeSslVpnClientCert', { RegionId: region, SslVpnClientCertId: certId });
+  }
+
+  delete({ certId, token, region = C.REGION }, opts) {
+    const p = { RegionId: region, SslVpnClientCertId: certId };
+    if (token !== undefined) p.ClientToken = token;
+    return this.call('DeleteSslVpnClientCert', p, opts);
   }
 
   async error(fn) {
@@ -243,7 +312,36 @@ function ramFixtures() {
   };
 }
 
+/**
+ * ramFixtures() whose default gateway has `gatewayStatus`, plus an active gateway (InternetIp
+ * 203.0.113.7) with SERVER2_ID (TCP, port 443, AES-256-CBC, no certs), plus BARE_CERT (no key
+ * material, timestamps not whole seconds) on the default server; `extraCerts` more certificates
+ * on the default server.
+ */
+function certFixtures({ gatewayStatus = 'active', extraCerts = 0 } = {}) {
+  const fx = ramFixtures();
+  fx.VpnGateways[0].Status = gatewayStatus;
+  fx.VpnGateways.push({
+    VpnGatewayId: C.GATEWAY2_ID, RegionId: C.REGION, AccountId: C.ACCOUNT_ID, Status: 'active', InternetIp: C.GATEWAY2_IP,
+  });
+  fx.SslVpnServers.push({
+    SslVpnServerId: C.SERVER2_ID, RegionId: C.REGION, AccountId: C.ACCOUNT_ID, VpnGatewayId: C.GATEWAY2_ID,
+    Name: 'tcp-server', ResourceGroupId: C.RESOURCE_GROUP2, Proto: 'TCP', Port: C.SERVER2_PORT, Cipher: C.SERVER2_CIPHER,
+  });
+  fx.SslVpnClientCerts.push({
+    SslVpnClientCertId: C.BARE_CERT, RegionId: C.REGION, AccountId: C.ACCOUNT_ID, SslVpnServerId: C.SERVER_ID,
+    Name: 'bare', CreateTime: C.BARE_CREATE, EndTime: C.BARE_END,
+  });
+  for (let i = 0; i < extraCerts; i += 1) {
+    fx.SslVpnClientCerts.push({
+      SslVpnClientCertId: `vsc-bp1emulatorquota${String(i).padStart(6, '0')}`, RegionId: C.REGION,
+      SslVpnServerId: C.SERVER_ID, Name: `quota-${i}`,
+    });
+  }
+  return fx;
+}
+
 module.exports = {
-  C, MSG, REQUEST_ID_RE, SIGNATURE_PREFIX, KINDS, accessDeniedDetail, recommend, assertErrorEnvelope,
-  makeClient, TeaAdapter, PopAdapter, ramFixtures,
+  C, MSG, REQUEST_ID_RE, CERT_ID_RE, DESCRIBE_CERT_KEYS, SIGNATURE_PREFIX, KINDS, accessDeniedDetail, recommend,
+  assertErrorEnvelope, makeClient, TeaAdapter, PopAdapter, ramFixtures, certFixtures,
 };

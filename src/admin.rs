@@ -1,18 +1,36 @@
 //! The admin API under `/_emulator/` (SPEC section 8): plain JSON, never part of the Alibaba
-//! surface. Errors are `{"error": "..."}` with 400, 401, 404 or 405.
+//! surface. Refusals are `{"error": "..."}` with 400, 401, 404 or 405.
 
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Deserialize;
+use serde_json::{Value, json};
 
+use crate::faults::FaultRule;
 use crate::server::AppState;
+use crate::state;
 
-fn refuse(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
+/// Large enough for a 100,000-certificate state.
+const MAX_ADMIN_BODY: usize = 1 << 30;
+
+fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+fn bad_request(message: impl Into<String>) -> Response {
+    refuse(StatusCode::BAD_REQUEST, message)
+}
+
+fn wrong_method(call: &str, allowed: &str) -> Response {
+    refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("/_emulator/{call} takes {allowed}"),
+    )
 }
 
 fn authorized(app: &AppState, headers: &HeaderMap) -> bool {
@@ -26,11 +44,25 @@ fn authorized(app: &AppState, headers: &HeaderMap) -> bool {
         .is_some_and(|given| given == token)
 }
 
+/// Reads a JSON body into `T`; the error names the JSON path.
+async fn json_body<T: for<'de> Deserialize<'de>>(body: Body) -> Result<T, Response> {
+    let bytes = axum::body::to_bytes(body, MAX_ADMIN_BODY)
+        .await
+        .map_err(|e| bad_request(format!("cannot read the body: {e}")))?;
+    let de = &mut serde_json::Deserializer::from_slice(&bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        bad_request(format!("{path}: {}", e.into_inner()))
+    })
+}
+
 pub async fn handle(
     State(app): State<Arc<AppState>>,
     method: Method,
     Path(path): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
+    body: Body,
 ) -> Response {
     if path == "health" {
         return match method {
@@ -39,7 +71,7 @@ pub async fn handle(
                 "version": env!("CARGO_PKG_VERSION"),
             }))
             .into_response(),
-            _ => refuse(StatusCode::METHOD_NOT_ALLOWED, "health takes GET"),
+            _ => wrong_method("health", "GET"),
         };
     }
     if !authorized(&app, &headers) {
@@ -48,15 +80,133 @@ pub async fn handle(
             "this call needs Authorization: Bearer <admin token>",
         );
     }
-    match (path.as_str(), &method) {
-        ("state", &Method::GET) => {
-            let world = app.world.read().unwrap_or_else(PoisonError::into_inner);
-            Json(world.to_doc()).into_response()
-        }
-        ("state", _) => refuse(StatusCode::METHOD_NOT_ALLOWED, "state takes GET"),
+    match path.as_str() {
+        "state" => match method {
+            Method::GET => Json(app.read_world().to_doc()).into_response(),
+            Method::PUT => put_state(&app, body).await,
+            _ => wrong_method("state", "GET or PUT"),
+        },
+        "reset" => match method {
+            Method::POST => reset(&app).await,
+            _ => wrong_method("reset", "POST"),
+        },
+        "requests" => match method {
+            Method::GET => requests(&app, query.as_deref().unwrap_or("")),
+            Method::DELETE => {
+                app.journal.clear();
+                Json(json!({ "status": "ok" })).into_response()
+            }
+            _ => wrong_method("requests", "GET or DELETE"),
+        },
+        "faults" => match method {
+            Method::GET => Json(app.faults.list()).into_response(),
+            Method::POST => add_fault(&app, body).await,
+            Method::DELETE => {
+                app.faults.clear();
+                Json(json!({ "status": "ok" })).into_response()
+            }
+            _ => wrong_method("faults", "GET, POST or DELETE"),
+        },
+        "clock" => match method {
+            Method::GET => Json(json!({ "Now": app.clock.now_ms() })).into_response(),
+            Method::POST => move_clock(&app, body).await,
+            _ => wrong_method("clock", "GET or POST"),
+        },
         _ => refuse(
             StatusCode::NOT_FOUND,
-            &format!("no admin call /_emulator/{path}"),
+            format!("no admin call /_emulator/{path}"),
         ),
     }
+}
+
+fn summary(app: &AppState) -> Value {
+    let doc = app.read_world().to_doc();
+    json!({
+        "status": "ok",
+        "Regions": doc.regions.len(),
+        "Accounts": doc.accounts.len(),
+        "VpnGateways": doc.vpn_gateways.len(),
+        "SslVpnServers": doc.ssl_vpn_servers.len(),
+        "SslVpnClientCerts": doc.ssl_vpn_client_certs.len(),
+    })
+}
+
+async fn put_state(app: &AppState, body: Body) -> Response {
+    let bytes = match axum::body::to_bytes(body, MAX_ADMIN_BODY).await {
+        Ok(b) => b,
+        Err(e) => return bad_request(format!("cannot read the body: {e}")),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let doc = match state::parse_doc(&text) {
+        Ok(doc) => doc,
+        Err(e) => return bad_request(e.to_string()),
+    };
+    match app.replace_world(doc).await {
+        Ok(()) => Json(summary(app)).into_response(),
+        Err(e) => bad_request(e.to_string()),
+    }
+}
+
+async fn reset(app: &AppState) -> Response {
+    if let Err(e) = app.replace_world(app.startup.clone()).await {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    }
+    app.journal.clear();
+    app.faults.clear();
+    app.clock.reset();
+    Json(summary(app)).into_response()
+}
+
+fn requests(app: &AppState, query: &str) -> Response {
+    let mut action = None;
+    let mut limit = None;
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        match key.as_ref() {
+            "action" => action = Some(value.into_owned()),
+            "limit" => match value.parse::<usize>() {
+                Ok(n) => limit = Some(n),
+                Err(_) => return bad_request(format!("limit: not a whole number ({value})")),
+            },
+            other => return bad_request(format!("unknown query parameter ({other})")),
+        }
+    }
+    Json(app.journal.list(action.as_deref(), limit)).into_response()
+}
+
+async fn add_fault(app: &AppState, body: Body) -> Response {
+    let rule: FaultRule = match json_body(body).await {
+        Ok(rule) => rule,
+        Err(refusal) => return refusal,
+    };
+    if let Err(reason) = rule.validate(app.config.max_body_bytes) {
+        return bad_request(reason);
+    }
+    app.faults.add(rule.clone());
+    Json(rule).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+struct ClockMove {
+    advance_seconds: Option<i64>,
+    now: Option<i64>,
+}
+
+async fn move_clock(app: &AppState, body: Body) -> Response {
+    let change: ClockMove = match json_body(body).await {
+        Ok(c) => c,
+        Err(refusal) => return refusal,
+    };
+    match (change.advance_seconds, change.now) {
+        (Some(seconds), None) => {
+            let target = app
+                .clock
+                .now_ms()
+                .saturating_add(seconds.saturating_mul(1000));
+            app.clock.set_now_ms(target);
+        }
+        (None, Some(now)) => app.clock.set_now_ms(now),
+        _ => return bad_request("give exactly one of AdvanceSeconds and Now"),
+    }
+    Json(json!({ "Now": app.clock.now_ms() })).into_response()
 }

@@ -6,6 +6,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::ApiError;
 use crate::protocol::{Params, Reply};
 
@@ -65,6 +67,47 @@ pub struct TokenRecord {
     pub result: Reply,
     /// Real time, epoch milliseconds.
     pub created_ms: i64,
+}
+
+/// A token record as the persistence file holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct TokenDoc {
+    pub account_id: String,
+    pub action: String,
+    pub client_token: String,
+    pub fingerprint: String,
+    pub result: Reply,
+    /// Real time of the first success, epoch milliseconds.
+    pub created_ms: i64,
+}
+
+impl TokenDoc {
+    pub fn new(key: &TokenKey, record: &TokenRecord) -> Self {
+        TokenDoc {
+            account_id: key.account_id.clone(),
+            action: key.action.clone(),
+            client_token: key.token.clone(),
+            fingerprint: record.fingerprint.clone(),
+            result: record.result.clone(),
+            created_ms: record.created_ms,
+        }
+    }
+
+    fn split(self) -> (TokenKey, TokenRecord) {
+        (
+            TokenKey {
+                account_id: self.account_id,
+                action: self.action,
+                token: self.client_token,
+            },
+            TokenRecord {
+                fingerprint: self.fingerprint,
+                result: self.result,
+                created_ms: self.created_ms,
+            },
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -146,6 +189,26 @@ impl TokenStore {
             }
             self.order.pop_front();
         }
+    }
+
+    /// Every live record, oldest first.
+    pub fn export(&self) -> Vec<TokenDoc> {
+        self.order
+            .iter()
+            .filter_map(|(key, created)| {
+                let record = self.records.get(key)?;
+                (record.created_ms == *created).then(|| TokenDoc::new(key, record))
+            })
+            .collect()
+    }
+
+    /// Puts back a record from the persistence file (expired ones are dropped).
+    pub fn restore(&mut self, doc: TokenDoc, real_now_ms: i64) {
+        let (key, record) = doc.split();
+        let created = record.created_ms;
+        self.order.push_back((key.clone(), created));
+        self.records.insert(key, record);
+        self.prune(real_now_ms);
     }
 
     pub fn len(&self) -> usize {

@@ -17,7 +17,8 @@
 //! - [`names`]: the certificate name rules (section 7.1).
 //! - [`material`]: CA, client certificates, keys and the OpenVPN configuration (section 7.3).
 //! - [`clock`], [`ids`]: the emulator clock and the ID generator, injected into the actions.
-//! - [`admin`]: the `/_emulator/*` control plane (section 8).
+//! - [`admin`]: the `/_emulator/*` control plane (section 8), with [`journal`] and [`faults`].
+//! - [`persist`]: `--state-file`, a snapshot and a write-ahead log with group commit (section 9).
 //! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
 
 pub mod actions;
@@ -26,11 +27,14 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod faults;
 pub mod healthcheck;
 pub mod idempotency;
 pub mod ids;
+pub mod journal;
 pub mod material;
 pub mod names;
+pub mod persist;
 pub mod protocol;
 pub mod ram;
 pub mod server;

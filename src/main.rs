@@ -88,7 +88,11 @@ async fn serve(config: Config) -> ExitCode {
 
     let stop = Arc::new(Notify::new());
     let stopped = stop.clone();
-    let server = run(listener, app, async move { stopped.notified().await });
+    let server = run(
+        listener,
+        app.clone(),
+        async move { stopped.notified().await },
+    );
     let deadline = async {
         stop_signal().await;
         tracing::info!("stopping: finishing requests in flight");
@@ -103,6 +107,10 @@ async fn serve(config: Config) -> ExitCode {
             }
         }
         () = deadline => tracing::warn!("requests still in flight after the drain period"),
+    }
+    if let Err(e) = app.close() {
+        tracing::error!(error = %e, "cannot write the state file at stop");
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }

@@ -2,6 +2,8 @@
 //! size → Format → duplicate parameter → Action/Version → authentication → action), logging,
 //! and `run`.
 
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -21,8 +23,11 @@ use crate::auth::{Authenticator, NonceCache, Principal};
 use crate::clock::{Clock, real_now_ms};
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::faults::Faults;
 use crate::idempotency::{MIN_CAPACITY, TokenStore};
 use crate::ids::Ids;
+use crate::journal::{Entry, Journal, journaled_params};
+use crate::persist::{self, Persister};
 use crate::protocol::params::{decode_request, parse_format};
 use crate::protocol::render::{error_response, success_response};
 use crate::protocol::{API_VERSION, Format, Reply, RpcRequest};
@@ -35,12 +40,17 @@ pub const DEFAULT_FIXTURES: &str = include_str!("../fixtures/default.json");
 #[derive(Debug)]
 pub struct AppState {
     pub config: Config,
-    pub world: RwLock<World>,
-    /// The startup fixtures, for `POST /_emulator/reset`.
+    /// Shared with the persistence writer, which snapshots it.
+    pub world: Arc<RwLock<World>>,
+    /// The startup fixtures as loaded (key material included), for `POST /_emulator/reset`.
     pub startup: StateDoc,
     pub clock: Clock,
     pub ids: Ids,
     pub nonces: NonceCache,
+    pub journal: Journal,
+    pub faults: Faults,
+    /// Present with `--state-file`.
+    pub persister: Option<Persister>,
 }
 
 /// A start-up failure: one line for stderr, then exit 2.
@@ -48,8 +58,27 @@ pub struct AppState {
 #[error("{0}")]
 pub struct StartupError(pub String);
 
+/// Parses and validates a state document for this configuration.
+fn build_world(config: &Config, clock: &Clock, doc: StateDoc) -> Result<World, state::StateError> {
+    let tokens = TokenStore::new(config.idempotency_ttl, MIN_CAPACITY);
+    World::from_doc(doc, clock.now_ms(), tokens)
+}
+
+/// Refuses `ClientTokens` outside a state file.
+fn without_tokens(doc: StateDoc) -> Result<StateDoc, state::StateError> {
+    if doc.client_tokens.is_some() {
+        return Err(state::StateError {
+            path: "ClientTokens".into(),
+            reason: "only the persistence file holds ClientTokens".into(),
+            value: None,
+        });
+    }
+    Ok(doc)
+}
+
 impl AppState {
-    /// Loads and validates the fixtures the configuration names (or the embedded default).
+    /// Loads and validates the fixtures the configuration names (or the embedded default),
+    /// and the state file if there is one.
     pub fn new(config: Config) -> Result<Arc<AppState>, StartupError> {
         match &config.fixtures {
             Some(path) => {
@@ -71,18 +100,82 @@ impl AppState {
     ) -> Result<Arc<AppState>, StartupError> {
         let invalid =
             |e: state::StateError| StartupError(format!("invalid fixtures file {source}: {e}"));
-        let startup = state::parse_doc(text).map_err(invalid)?;
         let clock = Clock::default();
-        let tokens = TokenStore::new(config.idempotency_ttl, MIN_CAPACITY);
-        let world = World::from_doc(startup.clone(), clock.now_ms(), tokens).map_err(invalid)?;
+        let doc = state::parse_doc(text)
+            .and_then(without_tokens)
+            .map_err(invalid)?;
+        let fixture_world = build_world(&config, &clock, doc).map_err(invalid)?;
+        let startup = fixture_world.to_doc();
+
+        let mut world = fixture_world;
+        if let Some(path) = &config.state_file {
+            let shown = path.display();
+            if let Some(loaded) = persist::read(path).map_err(StartupError)? {
+                let corrupt =
+                    |e: state::StateError| StartupError(format!("invalid state file {shown}: {e}"));
+                let doc = state::parse_doc(&loaded.snapshot).map_err(corrupt)?;
+                world = build_world(&config, &clock, doc).map_err(corrupt)?;
+                for change in loaded.changes {
+                    world.apply(change);
+                }
+            }
+        }
+        world.take_changes();
+        let world = Arc::new(RwLock::new(world));
+        let persister = match &config.state_file {
+            Some(path) => Some(Persister::start(path, world.clone()).map_err(|e| {
+                StartupError(format!("cannot write state file {}: {e}", path.display()))
+            })?),
+            None => None,
+        };
         Ok(Arc::new(AppState {
             ids: Ids::new(config.seed),
             config,
-            world: RwLock::new(world),
+            world,
             startup,
             clock,
             nonces: NonceCache::default(),
+            journal: Journal::default(),
+            faults: Faults::default(),
+            persister,
         }))
+    }
+
+    pub fn read_world(&self) -> std::sync::RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Replaces the whole state (`PUT state`, `reset`), durably; ClientTokens are cleared.
+    pub async fn replace_world(&self, doc: StateDoc) -> Result<(), state::StateError> {
+        let new_world = build_world(&self.config, &self.clock, without_tokens(doc)?)?;
+        let seq = {
+            let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+            *world = new_world;
+            match &self.persister {
+                Some(p) => p.enqueue_snapshot(&mut world),
+                None => 0,
+            }
+        };
+        let durable = match &self.persister {
+            Some(p) => p.wait(seq).await.is_ok(),
+            None => true,
+        };
+        if !durable {
+            return Err(state::StateError {
+                path: "$".into(),
+                reason: "the state file could not be written".into(),
+                value: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Stops persistence after a last snapshot (at a clean stop).
+    pub fn close(&self) -> std::io::Result<()> {
+        match &self.persister {
+            Some(p) => p.close(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -118,6 +211,7 @@ struct Seen {
     format: Format,
     action: Option<Action>,
     principal: Option<Principal>,
+    params: BTreeMap<String, String>,
 }
 
 async fn rpc(
@@ -144,6 +238,16 @@ async fn rpc(
             Some(error.code()),
         ),
     };
+    app.journal.push(Entry {
+        time: real_now_ms(),
+        request_id: request_id.clone(),
+        action: seen.action.map(|a| a.name().to_owned()),
+        account_id: seen.principal.as_ref().map(|p| p.account_id.clone()),
+        principal: seen.principal.as_ref().map(Principal::label),
+        params: std::mem::take(&mut seen.params),
+        http_status: response.status().as_u16(),
+        code: code.clone(),
+    });
     tracing::info!(
         request_id,
         action = seen.action.map(Action::name),
@@ -200,6 +304,7 @@ async fn process(
 
     let decoded = decode_request(method, uri.query().unwrap_or(""), headers, body);
     seen.format = parse_format(decoded.format.as_deref())?;
+    seen.params = journaled_params(decoded.request.params.iter());
     if let Some(name) = decoded.duplicate {
         return Err(ApiError::InvalidParameter(name));
     }
@@ -228,6 +333,15 @@ async fn process(
     };
     seen.principal = Some(principal.clone());
 
+    if let Some(fault) = app.faults.take(action.name(), limit) {
+        if let Some(delay) = fault.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if let Some(error) = fault.error {
+            return Err(error);
+        }
+    }
+
     let call = Call {
         action,
         principal: &principal,
@@ -237,18 +351,27 @@ async fn process(
         name_rule: app.config.name_rule,
         now_ms: app.clock.now_ms(),
         real_now_ms: real_now,
+        persister: app.persister.as_ref(),
+        committed: Cell::new(0),
     };
-    std::panic::catch_unwind(AssertUnwindSafe(|| actions::dispatch(&call))).unwrap_or_else(
-        |panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            tracing::error!(action = action.name(), panic = what, "handler panicked");
-            Err(ApiError::InternalError)
-        },
-    )
+    let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| actions::dispatch(&call)));
+    let reply = dispatched.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(action = action.name(), panic = what, "handler panicked");
+        Err(ApiError::InternalError)
+    })?;
+    // Answer only once the change is on disk (SPEC section 9).
+    if let Some(persister) = &app.persister {
+        persister
+            .wait(call.committed.get())
+            .await
+            .map_err(|_| ApiError::InternalError)?;
+    }
+    Ok(reply)
 }
 
 #[cfg(test)]

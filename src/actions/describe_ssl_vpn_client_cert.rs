@@ -2,8 +2,6 @@
 //! configuration; `Status` computed against the emulator clock.
 //! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ssl-vpn/developer-reference/api-vpc-2016-04-28-describesslvpnclientcert-ssl-vpn>
 
-use std::sync::PoisonError;
-
 use serde_json::json;
 
 use super::{Call, reply};
@@ -27,11 +25,12 @@ pub fn handle(call: &Call) -> Result<Reply, ApiError> {
         }
     }
     // First read of a certificate without material: make it once, under the write lock.
-    let mut world = call.world.write().unwrap_or_else(PoisonError::into_inner);
+    let mut world = call.write();
     world.ensure_material(id).map_err(|e| {
         tracing::error!(cert = id, error = %e, "cannot make certificate material");
         ApiError::InternalError
     })?;
+    call.commit(&mut world);
     describe(call, &world, id)
 }
 

@@ -8,6 +8,7 @@ pub mod describe_ssl_vpn_client_cert;
 pub mod describe_ssl_vpn_client_certs;
 pub mod modify_ssl_vpn_client_cert;
 
+use std::cell::Cell;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::Value;
@@ -17,6 +18,7 @@ use crate::config::NameRule;
 use crate::error::ApiError;
 use crate::idempotency::{self, TokenKey};
 use crate::ids::Ids;
+use crate::persist::Persister;
 use crate::protocol::{Params, Reply};
 use crate::ram;
 use crate::state::World;
@@ -103,6 +105,10 @@ pub struct Call<'a> {
     pub now_ms: i64,
     /// Real time, for token expiry.
     pub real_now_ms: i64,
+    /// Present with `--state-file`.
+    pub persister: Option<&'a Persister>,
+    /// The persistence sequence number the answer must wait for (0: nothing to wait for).
+    pub committed: Cell<u64>,
 }
 
 impl Call<'_> {
@@ -119,6 +125,20 @@ impl Call<'_> {
         self.world.read().unwrap_or_else(PoisonError::into_inner)
     }
 
+    pub fn write(&self) -> RwLockWriteGuard<'_, World> {
+        self.world.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands the changes made under this write lock to persistence (or drops them without it).
+    pub fn commit(&self, world: &mut World) {
+        match self.persister {
+            Some(p) => self.committed.set(p.enqueue(world)),
+            None => {
+                world.take_changes();
+            }
+        }
+    }
+
     /// Runs a change under ClientToken idempotency: a replay answers the remembered result, a
     /// mismatch is refused, and a successful change is remembered — all in one write section,
     /// so concurrent requests with one token have exactly one effect. Call it after the
@@ -131,10 +151,11 @@ impl Call<'_> {
         if let Some(token) = token {
             idempotency::validate_token(token)?;
         }
-        let mut world: RwLockWriteGuard<'_, World> =
-            self.world.write().unwrap_or_else(PoisonError::into_inner);
+        let mut world = self.write();
         let Some(token) = token else {
-            return change(&mut world);
+            let reply = change(&mut world)?;
+            self.commit(&mut world);
+            return Ok(reply);
         };
         let key = TokenKey {
             account_id: self.principal.account_id.clone(),
@@ -146,9 +167,8 @@ impl Call<'_> {
             return Ok(remembered);
         }
         let reply = change(&mut world)?;
-        world
-            .tokens
-            .record(key, fingerprint, reply.clone(), self.real_now_ms);
+        world.record_token(key, fingerprint, reply.clone(), self.real_now_ms);
+        self.commit(&mut world);
         Ok(reply)
     }
 }

@@ -21,16 +21,18 @@ pub fn handle(call: &Call) -> Result<Reply, ApiError> {
 
     call.idempotent(|world| {
         let cert = world
-            .cert_mut(call.account_id(), region, id)
+            .cert(call.account_id(), region, id)
             .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
-        ram::authorize_resource(call.principal, call.action.name(), &cert.id)?;
+        ram::authorize_resource(call.principal, call.action.name(), id)?;
         // The VPN gateway is not consulted: renaming works while it is `updating`.
-        if let Some(name) = new_name {
-            cert.name = name.into_string();
-        }
-        Ok(reply(json!({
-            "Name": cert.name,
-            "SslVpnClientCertId": cert.id,
-        })))
+        let name = match new_name {
+            Some(name) => {
+                let name = name.into_string();
+                world.rename_cert(id, name.clone());
+                name
+            }
+            None => cert.name.clone(),
+        };
+        Ok(reply(json!({ "Name": name, "SslVpnClientCertId": id })))
     })
 }

@@ -36,6 +36,9 @@ pub struct StateDoc {
     pub ssl_vpn_servers: Vec<SslVpnServer>,
     #[serde(default)]
     pub ssl_vpn_client_certs: Vec<SslVpnClientCert>,
+    /// Only in the persistence file (SPEC section 9): the remembered ClientTokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_tokens: Option<Vec<crate::idempotency::TokenDoc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

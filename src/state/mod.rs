@@ -13,9 +13,13 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 pub use doc::StateDoc;
 use doc::{GatewayStatus, KeyStatus, Region, SslVpnServer, VpnGateway};
 
+use serde::{Deserialize, Serialize};
+
 use crate::auth::{KeyRecord, UserGrant};
-use crate::idempotency::TokenStore;
+use crate::clock::real_now_ms;
+use crate::idempotency::{TokenDoc, TokenKey, TokenStore};
 use crate::material::{self, MaterialError, Pem};
+use crate::protocol::Reply;
 
 /// Certificates are valid for three years (1095 days) from creation.
 pub const CERT_VALIDITY_MS: i64 = 1095 * 24 * 60 * 60 * 1000;
@@ -98,6 +102,14 @@ impl Cert {
     }
 }
 
+/// A change to the world, as the write-ahead log of [`crate::persist`] records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Change {
+    PutCert(doc::SslVpnClientCert),
+    DeleteCert(String),
+    Token(TokenDoc),
+}
+
 #[derive(Debug)]
 pub struct World {
     regions: Vec<Region>,
@@ -111,6 +123,8 @@ pub struct World {
     cert_order: BTreeSet<(i64, String)>,
     certs_per_server: HashMap<String, usize>,
     pub tokens: TokenStore,
+    /// Changes since the last [`World::take_changes`], for persistence.
+    changes: Vec<Change>,
 }
 
 fn unique<'a>(
@@ -391,6 +405,11 @@ impl World {
             );
         }
 
+        let mut tokens = tokens;
+        let now = real_now_ms();
+        for token in doc.client_tokens.take().unwrap_or_default() {
+            tokens.restore(token, now);
+        }
         let server_index = doc
             .ssl_vpn_servers
             .iter()
@@ -408,12 +427,22 @@ impl World {
             cert_order,
             certs_per_server,
             tokens,
+            changes: Vec::new(),
         })
+    }
+
+    /// The resources and the ClientTokens, as the persistence file holds them.
+    pub fn to_persisted_doc(&self) -> StateDoc {
+        StateDoc {
+            client_tokens: Some(self.tokens.export()),
+            ..self.to_doc()
+        }
     }
 
     /// The resources in the state format (no ClientTokens), certificates in list order.
     pub fn to_doc(&self) -> StateDoc {
         StateDoc {
+            client_tokens: None,
             regions: self.regions.clone(),
             accounts: self.accounts.clone(),
             vpn_gateways: self.gateways.clone(),
@@ -451,10 +480,13 @@ impl World {
             .filter(|c| c.account_id == account_id && c.region_id == region_id)
     }
 
-    pub fn cert_mut(&mut self, account_id: &str, region_id: &str, id: &str) -> Option<&mut Cert> {
-        self.certs
-            .get_mut(id)
-            .filter(|c| c.account_id == account_id && c.region_id == region_id)
+    /// Renames a certificate.
+    pub fn rename_cert(&mut self, id: &str, name: String) {
+        if let Some(cert) = self.certs.get_mut(id) {
+            cert.name = name;
+            let doc = cert.to_doc();
+            self.changes.push(Change::PutCert(doc));
+        }
     }
 
     pub fn cert_exists(&self, id: &str) -> bool {
@@ -506,6 +538,8 @@ impl World {
         if let Some(cert) = self.certs.get_mut(cert_id) {
             cert.client_cert = Some(pem.cert);
             cert.client_key = Some(pem.key);
+            let doc = cert.to_doc();
+            self.changes.push(Change::PutCert(doc));
         }
         Ok(())
     }
@@ -529,6 +563,17 @@ impl World {
     }
 
     pub fn insert_cert(&mut self, cert: Cert) {
+        self.changes.push(Change::PutCert(cert.to_doc()));
+        self.put_cert(cert);
+    }
+
+    pub fn remove_cert(&mut self, id: &str) -> Option<Cert> {
+        self.changes.push(Change::DeleteCert(id.to_owned()));
+        self.drop_cert(id)
+    }
+
+    fn put_cert(&mut self, cert: Cert) {
+        self.drop_cert(&cert.id);
         *self
             .certs_per_server
             .entry(cert.server_id.clone())
@@ -537,13 +582,62 @@ impl World {
         self.certs.insert(cert.id.clone(), cert);
     }
 
-    pub fn remove_cert(&mut self, id: &str) -> Option<Cert> {
+    fn drop_cert(&mut self, id: &str) -> Option<Cert> {
         let cert = self.certs.remove(id)?;
         self.cert_order.remove(&(cert.create_time, cert.id.clone()));
         if let Some(n) = self.certs_per_server.get_mut(&cert.server_id) {
             *n = n.saturating_sub(1);
         }
         Some(cert)
+    }
+
+    /// Remembers a ClientToken's successful result.
+    pub fn record_token(
+        &mut self,
+        key: TokenKey,
+        fingerprint: String,
+        result: Reply,
+        real_now_ms: i64,
+    ) {
+        self.changes.push(Change::Token(TokenDoc {
+            account_id: key.account_id.clone(),
+            action: key.action.clone(),
+            client_token: key.token.clone(),
+            fingerprint: fingerprint.clone(),
+            result: result.clone(),
+            created_ms: real_now_ms,
+        }));
+        self.tokens.record(key, fingerprint, result, real_now_ms);
+    }
+
+    /// The changes made since the last call.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Replays a change from the write-ahead log.
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::PutCert(c) => {
+                let id = c.ssl_vpn_client_cert_id;
+                let create_time = c.create_time.unwrap_or_default();
+                self.put_cert(Cert {
+                    name: c.name.unwrap_or_else(|| id.clone()),
+                    region_id: c.region_id,
+                    account_id: c.account_id,
+                    server_id: c.ssl_vpn_server_id,
+                    create_time,
+                    end_time: c.end_time.unwrap_or(create_time + CERT_VALIDITY_MS),
+                    client_cert: c.client_cert,
+                    client_key: c.client_key,
+                    id,
+                });
+            }
+            Change::DeleteCert(id) => {
+                self.drop_cert(&id);
+            }
+            Change::Token(doc) => self.tokens.restore(doc, real_now_ms()),
+        }
     }
 
     pub fn cert_count(&self) -> usize {

@@ -4,10 +4,10 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_aliyun-vpc-emulator");
+pub const BIN: &str = env!("CARGO_BIN_EXE_aliyun-vpc-emulator");
 
 /// Starts the binary and waits for its listening line; returns the child and the port.
-fn start(args: &[&str], envs: &[(&str, &str)]) -> (Child, u16) {
+pub fn start(args: &[&str], envs: &[(&str, &str)]) -> (Child, u16) {
     let mut child = Command::new(BIN)
         .args(args)
         .envs(envs.iter().copied())
@@ -48,7 +48,7 @@ fn stderr(output: &Output) -> String {
         .to_owned()
 }
 
-fn terminate(child: &mut Child) -> Option<i32> {
+pub fn terminate(child: &mut Child) -> Option<i32> {
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -139,4 +139,51 @@ fn a_port_in_use_names_address_and_port() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A blocking HTTP/1.1 call with `Connection: close`; returns status and body.
+fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn sigterm_finishes_the_requests_in_flight() {
+    let (mut child, port) = start(&["--port", "0"], &[]);
+    let rule = r#"{"Action": "DescribeRegions", "DelayMs": 1500}"#;
+    assert_eq!(http(port, "POST", "/_emulator/faults", rule).0, 200);
+    let in_flight = std::thread::spawn(move || {
+        http(
+            port,
+            "GET",
+            "/?Action=DescribeRegions&Version=2016-04-28",
+            "",
+        )
+    });
+    // The rule is used up once the request is inside the delay.
+    while http(port, "GET", "/_emulator/faults", "").1 != "[]" {
+        std::thread::yield_now();
+    }
+    assert_eq!(terminate(&mut child), Some(0));
+    let (status, body) = in_flight.join().expect("request thread");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("cn-hangzhou"));
 }

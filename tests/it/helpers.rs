@@ -157,17 +157,28 @@ impl Answer {
 
 /// Sends raw bytes and reads one answer (by its Content-Length).
 pub async fn send_raw(addr: SocketAddr, bytes: &[u8]) -> Answer {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(bytes).await.expect("write");
+    try_send_raw(addr, bytes)
+        .await
+        .unwrap_or_else(|e| panic!("no answer from {addr}: {e}"))
+}
+
+/// [`send_raw`] for a server that may go away: `Err` instead of a panic.
+pub async fn try_send_raw(addr: SocketAddr, bytes: &[u8]) -> std::io::Result<Answer> {
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.write_all(bytes).await?;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
-        let n = stream.read(&mut chunk).await.expect("read");
-        assert!(
-            n > 0,
-            "connection closed before a full answer: {:?}",
-            String::from_utf8_lossy(&buf)
-        );
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "closed before a full answer: {:?}",
+                    String::from_utf8_lossy(&buf)
+                ),
+            ));
+        }
         buf.extend_from_slice(&chunk[..n]);
         let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
             continue;
@@ -178,7 +189,7 @@ pub async fn send_raw(addr: SocketAddr, bytes: &[u8]) -> Answer {
             .next()
             .and_then(|l| l.split(' ').nth(1))
             .and_then(|s| s.parse().ok())
-            .expect("status line");
+            .unwrap_or_default();
         let headers: Vec<(String, String)> = lines
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
@@ -191,11 +202,11 @@ pub async fn send_raw(addr: SocketAddr, bytes: &[u8]) -> Answer {
         if buf.len() >= head_end + 4 + length {
             let body =
                 String::from_utf8_lossy(&buf[head_end + 4..head_end + 4 + length]).to_string();
-            return Answer {
+            return Ok(Answer {
                 status,
                 headers,
                 body,
-            };
+            });
         }
     }
 }

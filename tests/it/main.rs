@@ -1,6 +1,7 @@
 //! The integration-test binary: starts the real server on port 0 (in process, or the built
 //! binary for the command-line tests) and speaks HTTP to it.
 
+mod admin;
 mod auth;
 mod captures;
 mod certs;
@@ -8,5 +9,6 @@ mod cli;
 mod helpers;
 mod idempotency;
 mod modify;
+mod persistence;
 mod protocol;
 mod ram;

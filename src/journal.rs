@@ -1,0 +1,129 @@
+//! The request journal of the admin API (SPEC section 8): every API call, refused ones too,
+//! in a bounded ring, without signature fields or secrets.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Mutex, PoisonError};
+
+use serde::Serialize;
+
+/// How many calls the journal keeps; past it the oldest go first.
+pub const CAPACITY: usize = 10_000;
+
+/// Parameters that sign a request rather than describe it; never journaled.
+const SIGNING_PARAMS: &[&str] = &[
+    "AccessKeyId",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+];
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Entry {
+    /// Real time, epoch milliseconds.
+    pub time: i64,
+    pub request_id: String,
+    pub action: Option<String>,
+    pub account_id: Option<String>,
+    /// `root`, `user:{UserName}` or `anonymous`; null when refused before authentication.
+    pub principal: Option<String>,
+    pub params: BTreeMap<String, String>,
+    pub http_status: u16,
+    pub code: Option<String>,
+}
+
+/// Removes what must not be journaled.
+pub fn journaled_params<'a>(
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+) -> BTreeMap<String, String> {
+    params
+        .filter(|(k, _)| !SIGNING_PARAMS.contains(k))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+#[derive(Debug, Default)]
+pub struct Journal {
+    entries: Mutex<VecDeque<Entry>>,
+}
+
+impl Journal {
+    pub fn push(&self, entry: Entry) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() == CAPACITY {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    /// Oldest first; `action` filters, `limit` keeps the newest N.
+    pub fn list(&self, action: Option<&str>, limit: Option<usize>) -> Vec<Entry> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let matching: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| action.is_none_or(|a| e.action.as_deref() == Some(a)))
+            .collect();
+        let skip = limit.map_or(0, |n| matching.len().saturating_sub(n));
+        matching.into_iter().skip(skip).cloned().collect()
+    }
+
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: usize, action: &str) -> Entry {
+        Entry {
+            time: n as i64,
+            request_id: n.to_string(),
+            action: Some(action.into()),
+            account_id: None,
+            principal: None,
+            params: BTreeMap::new(),
+            http_status: 200,
+            code: None,
+        }
+    }
+
+    #[test]
+    fn the_ring_is_bounded_and_filters() {
+        let journal = Journal::default();
+        for n in 0..CAPACITY + 5 {
+            journal.push(entry(n, if n % 2 == 0 { "A" } else { "B" }));
+        }
+        let all = journal.list(None, None);
+        assert_eq!(all.len(), CAPACITY);
+        assert_eq!(all[0].request_id, "5");
+        let last_b = journal.list(Some("B"), Some(2));
+        assert_eq!(
+            last_b
+                .iter()
+                .map(|e| e.request_id.as_str())
+                .collect::<Vec<_>>(),
+            ["10001", "10003"]
+        );
+    }
+
+    #[test]
+    fn signing_parameters_are_left_out() {
+        let params = [
+            ("Name", "x"),
+            ("Signature", "s"),
+            ("AccessKeyId", "ak"),
+            ("Timestamp", "t"),
+        ];
+        let kept = journaled_params(params.into_iter());
+        assert_eq!(kept.keys().collect::<Vec<_>>(), ["Name"]);
+    }
+}

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from alibabacloud_tea_openapi.exceptions import AlibabaCloudException as TeaAlibabaCloudException
 from alibabacloud_tea_openapi.exceptions import ClientException as TeaClientException
 from alibabacloud_tea_openapi.utils_models import Config as TeaConfig
 from alibabacloud_vpc20160428 import models as vpc_models
@@ -181,19 +182,23 @@ class TeaAdapter:
         return self._reply(self.client.describe_regions(req))
 
     @staticmethod
-    def error(fn: Callable[[], Any]) -> SdkError:
+    def error(fn: Callable[[], Any], exc: type = TeaClientException) -> SdkError:
+        """The call must raise exactly `exc` (ClientException for 4xx, ServerException for 5xx,
+        ThrottlingException only with a positive x-acs-retry-after header)."""
         try:
             fn()
-        except TeaClientException as e:
+        except TeaAlibabaCloudException as e:
+            assert type(e) is exc, f"expected {exc.__name__}, got {type(e).__name__}: {e}"
             # What the Tea SDK exposes (darabonba ResponseException subclass).
             data = dict(e.data)
             assert data.pop("statusCode", e.status_code) == e.status_code
             assert e.status_code == e.statusCode
             assert e.message == f"code: {e.status_code}, {data.get('Message')} request id: {e.request_id}", e.message
-            assert e.access_denied_detail == data.get("AccessDeniedDetail")
-            return SdkError(e.status_code, e.code, data.get("Message"), e.request_id, data,
-                            e.access_denied_detail, e)
-        raise AssertionError("expected alibabacloud_tea_openapi ClientException, the call succeeded")
+            # Only ClientException carries access_denied_detail.
+            detail = getattr(e, "access_denied_detail", None)
+            assert detail == data.get("AccessDeniedDetail")
+            return SdkError(e.status_code, e.code, data.get("Message"), e.request_id, data, detail, e)
+        raise AssertionError(f"expected alibabacloud_tea_openapi {exc.__name__}, the call succeeded")
 
 
 # ---------------------------------------------------------------- legacy aliyun-python-sdk-core

@@ -10,7 +10,7 @@
 // after checking the SDK-specific error shape.
 
 const assert = require('node:assert/strict');
-const { $OpenApiUtil, ClientError } = require('@alicloud/openapi-core');
+const { $OpenApiUtil, AlibabaCloudError, ClientError } = require('@alicloud/openapi-core');
 const Vpc = require('@alicloud/vpc20160428');
 const RPCClient = require('@alicloud/pop-core').RPCClient;
 
@@ -164,23 +164,28 @@ class TeaAdapter {
     return this.reply(await this.client.deleteSslVpnClientCert(req));
   }
 
-  async error(fn) {
+  /**
+   * The call must reject with exactly `expected` (ClientError for 4xx, ServerError for 5xx,
+   * ThrottlingError for any Code containing "Throttling", whatever the status).
+   */
+  async error(fn, expected = ClientError) {
     try {
       await fn();
     } catch (e) {
-      assert.ok(e instanceof ClientError, `expected ClientError, got ${e && e.name}: ${e && e.message}`);
-      assert.equal(e.name, 'ClientError');
+      assert.ok(e instanceof AlibabaCloudError, `expected ${expected.name}, got ${e && e.name}: ${e && e.message}`);
+      assert.equal(Object.getPrototypeOf(e), expected.prototype, `expected ${expected.name}, got ${e.name}: ${e.message}`);
+      assert.equal(e.name, expected.name);
       const data = { ...e.data };
       delete data.statusCode;
       assert.ok(e.message.endsWith(`code: ${e.statusCode}, ${data.Message} request id: ${e.requestId}`), e.message);
-      // Tea sets accessDeniedDetail to null when the body has none.
+      // Tea sets accessDeniedDetail to null when the body has none (only ClientError has it).
       assert.deepEqual(e.accessDeniedDetail ?? undefined, data.AccessDeniedDetail);
       return {
         status: e.statusCode, code: e.code, message: data.Message, requestId: e.requestId,
         body: data, accessDeniedDetail: e.accessDeniedDetail, raw: e,
       };
     }
-    assert.fail('expected ClientError, the call succeeded');
+    assert.fail(`expected ${expected.name}, the call succeeded`);
   }
 }
 

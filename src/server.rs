@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -15,6 +15,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 use axum::routing::any;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -194,15 +198,53 @@ pub fn router(app: Arc<AppState>) -> Router {
         }))
 }
 
+/// A client must send its request line and headers within this time.
+pub const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A client must send its whole body within this time.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Request line plus headers larger than this are answered `431` by the HTTP layer.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
 /// Serves until `shutdown` completes, then finishes the requests in flight.
+///
+/// The accept loop is ours rather than `axum::serve`, to set the HTTP/1 limits above.
 pub async fn run(
     listener: TcpListener,
     app: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let service = TowerToHyperService::new(router(app));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEAD_READ_TIMEOUT)
+            .max_buf_size(MAX_HEAD_BYTES)
+            .serve_connection(TokioIo::new(stream), service.clone());
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// What the pipeline learnt about a call, for the answer and the log line.
@@ -291,16 +333,20 @@ async fn process(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large);
     }
-    let body = axum::body::to_bytes(body, limit).await.map_err(|e| {
-        let inner = e.into_inner();
-        if inner.is::<http_body_util::LengthLimitError>() {
-            too_large
-        } else {
-            // A body that broke off or is not valid chunked encoding.
-            tracing::debug!(error = %inner, "cannot read the request body");
-            ApiError::InvalidParameter("Body".into())
-        }
-    })?;
+    let read = tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit));
+    let body = read
+        .await
+        .map_err(|_| ApiError::InvalidParameter("Body".into()))?
+        .map_err(|e| {
+            let inner = e.into_inner();
+            if inner.is::<http_body_util::LengthLimitError>() {
+                too_large
+            } else {
+                // A body that broke off or is not valid chunked encoding.
+                tracing::debug!(error = %inner, "cannot read the request body");
+                ApiError::InvalidParameter("Body".into())
+            }
+        })?;
 
     let decoded = decode_request(method, uri.query().unwrap_or(""), headers, body);
     seen.format = parse_format(decoded.format.as_deref())?;

@@ -1,0 +1,215 @@
+"""The benchmark run of scripts/bench: prints figures, asserts nothing.
+
+Every figure is measured in this one run on this one machine, so the ratios between the
+emulator and the floor (and with and without --state-file) are fair even on a shared machine.
+"""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+EMULATOR = "target/release/aliyun-vpc-emulator"
+FLOOR = "target/release/examples/floor"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROOT_KEY, ROOT_SECRET = "LTAI5tEmulatorRootKey", "EmulatorRootSecret"
+CERT1 = "vsc-bp1emulator0000000001"
+
+
+def start(argv):
+    """Starts a server; returns (process, port, ms from exec to its listening line)."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    elapsed_ms = (time.perf_counter() - began) * 1000
+    match = re.search(r"listening on http://[^:]+:(\d+)", line)
+    if not match:
+        proc.kill()
+        raise SystemExit(f"no listening line from {argv}: {line!r}")
+    return proc, int(match.group(1)), elapsed_ms
+
+
+def stop(proc):
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def enc(s):
+    return urllib.parse.quote(s, safe="-_.~")
+
+
+def signed_v1_path(params, method="GET"):
+    """A V1-signed query for the root key (lenient mode verifies it on every request)."""
+    params = dict(params)
+    params.update(
+        AccessKeyId=ROOT_KEY,
+        Format="JSON",
+        Version="2016-04-28",
+        SignatureMethod="HMAC-SHA1",
+        SignatureVersion="1.0",
+        SignatureNonce=uuid.uuid4().hex,
+        Timestamp=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
+    canonical = "&".join(f"{enc(k)}={enc(v)}" for k, v in sorted(params.items()))
+    to_sign = f"{method}&%2F&{enc(canonical)}"
+    digest = hmac.new(f"{ROOT_SECRET}&".encode(), to_sign.encode(), hashlib.sha1).digest()
+    return f"/?{canonical}&Signature={enc(base64.b64encode(digest).decode())}"
+
+
+def to_ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(port, path="/", script=None, connections=16):
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency"]
+    if script:
+        argv += ["-s", script]
+    out = subprocess.run(argv + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = to_ms(*re.search(r"50%\s+([\d.]+)(us|ms|s)", out).groups())
+    p99 = to_ms(*re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups())
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    if non2xx or errors:
+        print(f"  wrk saw {non2xx.group(0) if non2xx else ''} {errors.group(0) if errors else ''}")
+    return rps, p50, p99
+
+
+def median_runs(runs):
+    return tuple(statistics.median(r[i] for r in runs) for i in range(3))
+
+
+def fixture_file(servers, certs_per_server, directory):
+    doc = {
+        "Regions": [{"RegionId": "cn-hangzhou"}],
+        "Accounts": [{"AccountId": "1"}],
+        "VpnGateways": [{"VpnGatewayId": "vpn-1", "RegionId": "cn-hangzhou"}],
+        "SslVpnServers": [
+            {"SslVpnServerId": f"vss-{s:05}", "RegionId": "cn-hangzhou", "VpnGatewayId": "vpn-1"}
+            for s in range(servers)
+        ],
+        "SslVpnClientCerts": [
+            {
+                "SslVpnClientCertId": f"vsc-{s:05}{c:02}",
+                "RegionId": "cn-hangzhou",
+                "SslVpnServerId": f"vss-{s:05}",
+                "Name": f"cert-{s}-{c}",
+                "CreateTime": 1764547200000 + s * 100 + c,
+            }
+            for s in range(servers)
+            for c in range(certs_per_server)
+        ],
+    }
+    path = os.path.join(directory, f"fixtures-{servers}x{certs_per_server}.json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    return path
+
+
+def main():
+    print(f"aliyun-vpc-emulator benchmark: {os.cpu_count()} cores, wrk -t2 -c16 -d{SECONDS}s, {ROUNDS} rounds, medians\n")
+
+    # Start-up and idle memory.
+    startups, idle = [], []
+    for _ in range(20):
+        proc, _, ms = start([EMULATOR, "--port", "0"])
+        startups.append(ms)
+        idle.append(rss_mb(proc.pid))
+        stop(proc)
+    print(f"start-up (exec to listening line): median {statistics.median(startups):.1f} ms, max {max(startups):.1f} ms (20 runs)")
+    print(f"idle RSS: {statistics.median(idle):.1f} MB")
+
+    # Signed ModifySslVpnClientCert beside the floor, alternating.
+    emulator, emulator_port, _ = start([EMULATOR, "--port", "0"])
+    floor, floor_port, _ = start([FLOOR, "0"])
+    path = signed_v1_path({"Action": "ModifySslVpnClientCert", "RegionId": "cn-hangzhou", "SslVpnClientCertId": CERT1})
+    check = http.client.HTTPConnection("127.0.0.1", emulator_port)
+    check.request("GET", path)
+    answer = check.getresponse()
+    assert answer.status == 200, answer.read()
+    answer.read()
+    check.close()
+    emulator_runs, floor_runs = [], []
+    for _ in range(ROUNDS):
+        emulator_runs.append(wrk(emulator_port, path))
+        floor_runs.append(wrk(floor_port, path))
+    e, f = median_runs(emulator_runs), median_runs(floor_runs)
+    print("\nsigned ModifySslVpnClientCert (V1, signature verified), 16 connections:")
+    print(f"  emulator: {e[0]:>9.0f} req/s   p50 {e[1]:.3f} ms   p99 {e[2]:.3f} ms")
+    print(f"  floor:    {f[0]:>9.0f} req/s   p50 {f[1]:.3f} ms   p99 {f[2]:.3f} ms")
+    print(f"  emulator / floor throughput: {100 * e[0] / f[0]:.0f}%")
+    print(f"RSS after load: {rss_mb(emulator.pid):.1f} MB")
+    stop(floor)
+    stop(emulator)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # A 100,000-certificate fixture.
+        big = fixture_file(2000, 50, tmp)
+        loads, rss = [], []
+        for _ in range(3):
+            proc, port, ms = start([EMULATOR, "--port", "0", "--fixtures", big])
+            loads.append(ms)
+            rss.append(rss_mb(proc.pid))
+            stop(proc)
+        print(f"\n100,000-certificate fixture (2,000 servers, {os.path.getsize(big) / 1e6:.1f} MB): load {statistics.median(loads):.0f} ms, RSS {statistics.median(rss):.1f} MB")
+
+        # 1,000 creates, one after the other on one keep-alive connection.
+        small = fixture_file(20, 0, tmp)
+        proc, port, _ = start([EMULATOR, "--port", "0", "--fixtures", small])
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        began = time.perf_counter()
+        for n in range(1000):
+            conn.request("GET", f"/?Action=CreateSslVpnClientCert&Version=2016-04-28&RegionId=cn-hangzhou&SslVpnServerId=vss-{n % 20:05}")
+            answer = conn.getresponse()
+            answer.read()
+            assert answer.status == 200
+        created_ms = (time.perf_counter() - began) * 1000
+        conn.close()
+        stop(proc)
+        print(f"1,000 CreateSslVpnClientCert, sequential on one connection: {created_ms:.0f} ms ({created_ms / 1000:.3f} ms per request)")
+
+        # Writes with and without --state-file, alternating.
+        script = os.path.join(tmp, "rename.lua")
+        with open(script, "w") as f:
+            f.write(
+                "counter = 0\n"
+                "request = function()\n"
+                "  counter = counter + 1\n"
+                f'  return wrk.format("GET", "/?Action=ModifySslVpnClientCert&Version=2016-04-28&RegionId=cn-hangzhou&SslVpnClientCertId={CERT1}&Name=n" .. counter)\n'
+                "end\n"
+            )
+        memory_runs, file_runs = [], []
+        for round_ in range(ROUNDS):
+            proc, port, _ = start([EMULATOR, "--port", "0"])
+            memory_runs.append(wrk(port, script=script))
+            stop(proc)
+            state = os.path.join(tmp, f"state-{round_}.json")
+            proc, port, _ = start([EMULATOR, "--port", "0", "--state-file", state])
+            file_runs.append(wrk(port, script=script))
+            stop(proc)
+        m, s = median_runs(memory_runs), median_runs(file_runs)
+        print("\nwrites (ModifySslVpnClientCert renames), 16 connections:")
+        print(f"  memory only:    {m[0]:>9.0f} req/s   p50 {m[1]:.3f} ms   p99 {m[2]:.3f} ms")
+        print(f"  --state-file:   {s[0]:>9.0f} req/s   p50 {s[1]:.3f} ms   p99 {s[2]:.3f} ms   (each answer after fdatasync, group commit)")
+
+
+if __name__ == "__main__":
+    main()

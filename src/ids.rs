@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use rand::{Rng, SeedableRng};
+use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -34,7 +34,8 @@ impl Ids {
 
     /// An upper-case UUID, as the real service's RequestIds are.
     pub fn request_id(&self) -> String {
-        let bytes: [u8; 16] = self.with_rng(|rng| rng.random());
+        let mut bytes = [0u8; 16];
+        self.with_rng(|rng| rng.fill_bytes(&mut bytes));
         let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
         let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
         uuid.hyphenated().encode_upper(&mut buf).to_owned()
@@ -46,7 +47,8 @@ impl Ids {
             let mut id = String::with_capacity(prefix.len() + 21);
             id.push_str(prefix);
             for _ in 0..21 {
-                id.push(ID_ALPHABET[rng.random_range(0..ID_ALPHABET.len())] as char);
+                let i = (rng.next_u32() as usize) % ID_ALPHABET.len();
+                id.push(ID_ALPHABET[i] as char);
             }
             id
         })

@@ -13,6 +13,10 @@ use clap::error::ErrorKind;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+// A faster allocator: about a sixth of a request's CPU time went to glibc malloc and free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How long requests in flight get after a stop signal.
 const DRAIN: Duration = Duration::from_millis(4500);
 
@@ -54,6 +58,8 @@ fn main() -> ExitCode {
     }
 }
 
+/// Logs go straight to stderr: a writer thread (tracing-appender) was measured to triple the
+/// p99 latency on two cores, for no gain in throughput.
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

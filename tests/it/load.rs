@@ -196,7 +196,7 @@ async fn mixed_load_keeps_the_state_consistent() {
         client.await.expect("client");
     }
 
-    let ledger = ledger.lock().unwrap_or_else(|e| e.into_inner());
+    let ledger = std::mem::take(&mut *ledger.lock().unwrap_or_else(|e| e.into_inner()));
     let fives: usize = ledger
         .statuses
         .iter()

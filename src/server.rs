@@ -32,7 +32,7 @@ use crate::idempotency::{MIN_CAPACITY, TokenStore};
 use crate::ids::Ids;
 use crate::journal::{Entry, Journal, journaled_params};
 use crate::persist::{self, Persister};
-use crate::protocol::params::{decode_request, parse_format};
+use crate::protocol::params::{Decoded, decode_request, parse_format};
 use crate::protocol::render::{error_response, success_response};
 use crate::protocol::{API_VERSION, Format, Reply, RpcRequest};
 use crate::state::{self, StateDoc, World};
@@ -349,12 +349,19 @@ async fn process(
         })?;
 
     let decoded = decode_request(method, uri.query().unwrap_or(""), headers, body);
+    let result = serve(app, seen, &decoded).await;
+    seen.params = journaled_params(decoded.request.params);
+    result
+}
+
+/// The checks of SPEC 3.3 from `Format` on, and the action.
+async fn serve(app: &AppState, seen: &mut Seen, decoded: &Decoded) -> Result<Reply, ApiError> {
     seen.format = parse_format(decoded.format.as_deref())?;
-    seen.params = journaled_params(decoded.request.params.iter());
-    if let Some(name) = decoded.duplicate {
-        return Err(ApiError::InvalidParameter(name));
+    if let Some(name) = &decoded.duplicate {
+        return Err(ApiError::InvalidParameter(name.clone()));
     }
-    let req = decoded.request;
+    let req = &decoded.request;
+    let limit = app.config.max_body_bytes;
     let action_name = param_or_header(&req, "Action", "x-acs-action")
         .ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
     let version = param_or_header(&req, "Version", "x-acs-version")
@@ -375,7 +382,7 @@ async fn process(
             nonces: &app.nonces,
             real_now_ms: real_now,
         }
-        .authenticate(&req)?
+        .authenticate(req)?
     };
     seen.principal = Some(principal.clone());
 

@@ -6,24 +6,46 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use super::percent_encode;
+use percent_encoding::utf8_percent_encode;
+
+use super::RFC3986;
 
 /// `METHOD&%2F&` + the percent-encoded canonical query of every parameter but `Signature`.
 /// `params` must be sorted by name, as [`crate::protocol::Params`] is.
+///
+/// The canonical query is encoded twice (once as a query, once as a whole); this writes the
+/// twice-encoded form in one pass, since it is on every signed request's path.
 pub fn string_to_sign<'a>(
     method: &str,
     params: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    let mut canonical = String::with_capacity(512);
+    let mut out = String::with_capacity(1024);
+    out.push_str(method);
+    out.push_str("&%2F&");
+    let mut first = true;
     for (name, value) in params.filter(|(name, _)| *name != "Signature") {
-        if !canonical.is_empty() {
-            canonical.push('&');
+        if !first {
+            out.push_str("%26");
         }
-        canonical.push_str(&percent_encode(name));
-        canonical.push('=');
-        canonical.push_str(&percent_encode(value));
+        first = false;
+        push_encoded_twice(&mut out, name);
+        out.push_str("%3D");
+        push_encoded_twice(&mut out, value);
     }
-    format!("{method}&%2F&{}", percent_encode(&canonical))
+    out
+}
+
+/// `percent_encode(percent_encode(s))`: unreserved runs stay, each `%XX` becomes `%25XX`.
+fn push_encoded_twice(out: &mut String, s: &str) {
+    for chunk in utf8_percent_encode(s, RFC3986) {
+        match chunk.strip_prefix('%') {
+            Some(hex) => {
+                out.push_str("%25");
+                out.push_str(hex);
+            }
+            None => out.push_str(chunk),
+        }
+    }
 }
 
 fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha1> {

@@ -1,6 +1,7 @@
 //! Turning the query string and a form body into parameters (SPEC section 3.1).
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use axum::http::{HeaderMap, Method, header};
 use bytes::Bytes;
@@ -52,12 +53,10 @@ impl FromIterator<(String, String)> for Params {
 #[derive(Debug, Clone)]
 pub struct RpcRequest {
     pub method: Method,
-    /// Query parameters in wire order, form-decoded (the ACS3 canonical query is built from
-    /// these alone).
+    /// Query parameters in wire order, form-decoded, kept only when the request carries an
+    /// `Authorization` header: the ACS3 canonical query is built from these alone.
     pub query: Vec<(String, String)>,
-    /// Form-body parameters in wire order, form-decoded; empty unless the body is a form.
-    pub form: Vec<(String, String)>,
-    /// Query and form together.
+    /// Query and form body together.
     pub params: Params,
     pub headers: HeaderMap,
     /// The body as received (de-chunked), which ACS3 hashes.
@@ -105,28 +104,39 @@ pub struct Decoded {
 
 /// Decodes query string and form body.
 pub fn decode_request(method: Method, query: &str, headers: HeaderMap, body: Bytes) -> Decoded {
-    let query = decode(query.as_bytes());
+    let query_pairs = decode(query.as_bytes());
     let form = if is_form(&headers) {
         decode(&body)
+    } else {
+        Vec::new()
+    };
+    let kept_query = if headers.contains_key(header::AUTHORIZATION) {
+        query_pairs.clone()
     } else {
         Vec::new()
     };
     let mut map = BTreeMap::new();
     let mut duplicate = None;
     let mut format = None;
-    for (k, v) in query.iter().chain(form.iter()) {
-        if k == "Format" && format.is_none() {
-            format = Some(v.clone());
+    for (name, value) in query_pairs.into_iter().chain(form) {
+        if name == "Format" && format.is_none() {
+            format = Some(value.clone());
         }
-        if map.insert(k.clone(), v.clone()).is_some() && duplicate.is_none() {
-            duplicate = Some(k.clone());
+        match map.entry(name) {
+            Entry::Vacant(e) => {
+                e.insert(value);
+            }
+            Entry::Occupied(e) => {
+                if duplicate.is_none() {
+                    duplicate = Some(e.key().clone());
+                }
+            }
         }
     }
     Decoded {
         request: RpcRequest {
             method,
-            query,
-            form,
+            query: kept_query,
             params: Params(map),
             headers,
             body,

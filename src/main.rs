@@ -89,6 +89,10 @@ async fn serve(config: Config) -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(format!("cannot listen on {host}:{port}: {e}")),
     };
+    let stopping = match stop_signal() {
+        Ok(s) => s,
+        Err(e) => return fail(format!("cannot handle stop signals: {e}")),
+    };
     println!("aliyun-vpc-emulator listening on http://{address}");
     let _ = std::io::stdout().flush();
 
@@ -100,7 +104,7 @@ async fn serve(config: Config) -> ExitCode {
         async move { stopped.notified().await },
     );
     let deadline = async {
-        stop_signal().await;
+        stopping.await;
         tracing::info!("stopping: finishing requests in flight");
         stop.notify_one();
         tokio::time::sleep(DRAIN).await;
@@ -121,23 +125,17 @@ async fn serve(config: Config) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-async fn stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// SIGTERM or SIGINT. The handlers are installed when this is called, not when it is first
+/// awaited: a stop signal sent right after the listening line must not be lost (or kill the
+/// process by its default action).
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = interrupt.recv() => {}
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
+    })
 }

@@ -362,9 +362,9 @@ async fn serve(app: &AppState, seen: &mut Seen, decoded: &Decoded) -> Result<Rep
     }
     let req = &decoded.request;
     let limit = app.config.max_body_bytes;
-    let action_name = param_or_header(&req, "Action", "x-acs-action")
+    let action_name = param_or_header(req, "Action", "x-acs-action")
         .ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
-    let version = param_or_header(&req, "Version", "x-acs-version")
+    let version = param_or_header(req, "Version", "x-acs-version")
         .ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
     if version != API_VERSION {
         return Err(ApiError::InvalidVersion);

@@ -7,15 +7,31 @@ use std::process::{Child, Command, Output, Stdio};
 pub const BIN: &str = env!("CARGO_BIN_EXE_aliyun-vpc-emulator");
 
 /// Starts the binary and waits for its listening line; returns the child and the port.
+/// Where each started child's stderr goes, by pid, so that a failed stop can show it.
+fn child_logs() -> &'static std::sync::Mutex<std::collections::HashMap<u32, std::path::PathBuf>> {
+    static LOGS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<u32, std::path::PathBuf>>,
+    > = std::sync::OnceLock::new();
+    LOGS.get_or_init(Default::default)
+}
+
 pub fn start(args: &[&str], envs: &[(&str, &str)]) -> (Child, u16) {
+    static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log = std::env::temp_dir().join(format!("vpc-emulator-it-{}-{n}.log", std::process::id()));
+    let stderr = std::fs::File::create(&log).expect("log file");
     let mut child = Command::new(BIN)
         .args(args)
         .envs(envs.iter().copied())
         .env_remove("VPC_EMULATOR_PORT")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("spawn");
+    child_logs()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(child.id(), log);
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(stdout)
@@ -48,12 +64,30 @@ fn stderr(output: &Output) -> String {
         .to_owned()
 }
 
+/// SIGTERM, then the exit code; the child's log is printed (and kept) unless it exited 0.
 pub fn terminate(child: &mut Child) -> Option<i32> {
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill");
-    child.wait().expect("wait").code()
+    let status = child.wait().expect("wait");
+    let log = child_logs()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&child.id());
+    if let Some(log) = log {
+        if status.code() == Some(0) {
+            let _ = std::fs::remove_file(&log);
+        } else {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            eprintln!(
+                "emulator {} exited {status}; its log ({}):\n{text}",
+                child.id(),
+                log.display()
+            );
+        }
+    }
+    status.code()
 }
 
 fn healthcheck(port: u16) -> Option<i32> {
@@ -186,4 +220,13 @@ fn sigterm_finishes_the_requests_in_flight() {
     let (status, body) = in_flight.join().expect("request thread");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("cn-hangzhou"));
+}
+
+/// The stop handlers exist before the listening line is printed: SIGTERM at once is a clean stop.
+#[test]
+fn a_stop_signal_right_after_the_listening_line_is_a_clean_stop() {
+    for _ in 0..20 {
+        let (mut child, _) = start(&["--port", "0"], &[]);
+        assert_eq!(terminate(&mut child), Some(0));
+    }
 }

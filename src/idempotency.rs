@@ -9,23 +9,11 @@ use std::collections::{HashMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::protocol::{Params, Reply};
+use crate::protocol::{Params, Reply, SIGNING_PARAMS};
 
-/// Parameters that are not part of a request's fingerprint.
-const NOT_FINGERPRINTED: &[&str] = &[
-    "ClientToken",
-    "AccessKeyId",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-    "Format",
-    "Version",
-    "Action",
-];
+/// Parameters that are not part of a request's fingerprint besides the signing ones: a retry
+/// may change its format and how it names the action.
+const NOT_FINGERPRINTED: &[&str] = &["ClientToken", "Format", "Version", "Action"];
 
 /// At least this many tokens are kept; past it the oldest go first.
 pub const MIN_CAPACITY: usize = 100_000;
@@ -34,7 +22,7 @@ pub const MIN_CAPACITY: usize = 100_000;
 pub fn fingerprint(params: &Params) -> String {
     let mut out = String::new();
     for (name, value) in params.iter() {
-        if NOT_FINGERPRINTED.contains(&name) {
+        if NOT_FINGERPRINTED.contains(&name) || SIGNING_PARAMS.contains(&name) {
             continue;
         }
         out.push_str(name);

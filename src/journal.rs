@@ -6,22 +6,10 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
 
-use crate::protocol::Params;
+use crate::protocol::{Params, SIGNING_PARAMS};
 
 /// How many calls the journal keeps; past it the oldest go first.
 pub const CAPACITY: usize = 10_000;
-
-/// Parameters that sign a request rather than describe it; never journaled.
-const SIGNING_PARAMS: &[&str] = &[
-    "AccessKeyId",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-];
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]

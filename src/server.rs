@@ -202,7 +202,8 @@ pub fn router(app: Arc<AppState>) -> Router {
 pub const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client must send its whole body within this time.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// Request line plus headers larger than this are answered `431` by the HTTP layer.
+/// A request head larger than this is answered by the HTTP layer: `414` for a long request
+/// line, `431` for long headers.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.

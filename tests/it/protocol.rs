@@ -399,3 +399,44 @@ async fn checks_run_in_the_documented_order() {
         .await;
     assert_eq!(answer.json()["Code"], "InvalidSslVpnClientCertId.NotFound");
 }
+
+#[tokio::test]
+async fn an_oversized_request_head_is_refused_by_the_http_layer() {
+    let app = spawn_default().await;
+    let answer = modify(CERT1, &[("Name", &"n".repeat(70 * 1024))])
+        .send(&app)
+        .await;
+    assert_eq!(answer.status, 431);
+    // The server goes on.
+    assert_eq!(modify(CERT1, &[]).send(&app).await.status, 200);
+}
+
+/// A client that never finishes its request head is disconnected (after 10 s).
+#[tokio::test]
+async fn a_slow_client_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_default().await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    stream
+        .write_all(b"GET /?Action=DescribeRegions HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .expect("write");
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        stream.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the server kept a client that never finished its request head"
+    );
+    assert!(
+        !String::from_utf8_lossy(&rest).contains("RequestId"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+    assert_eq!(modify(CERT1, &[]).send(&app).await.status, 200);
+}

@@ -403,10 +403,15 @@ async fn checks_run_in_the_documented_order() {
 #[tokio::test]
 async fn an_oversized_request_head_is_refused_by_the_http_layer() {
     let app = spawn_default().await;
-    let answer = modify(CERT1, &[("Name", &"n".repeat(70 * 1024))])
+    let long_query = modify(CERT1, &[("Name", &"n".repeat(70 * 1024))])
         .send(&app)
         .await;
-    assert_eq!(answer.status, 431);
+    assert_eq!(long_query.status, 414);
+    let long_header = modify(CERT1, &[])
+        .header("x-padding", &"p".repeat(200 * 1024))
+        .send(&app)
+        .await;
+    assert_eq!(long_header.status, 431);
     // The server goes on.
     assert_eq!(modify(CERT1, &[]).send(&app).await.status, 200);
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 use axum::routing::any;
@@ -257,17 +257,21 @@ struct Seen {
     params: BTreeMap<String, String>,
 }
 
-async fn rpc(
-    State(app): State<Arc<AppState>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn rpc(State(app): State<Arc<AppState>>, request: Request) -> Response {
     let started = Instant::now();
     let request_id = app.ids.request_id();
     let mut seen = Seen::default();
-    let result = process(&app, &mut seen, method, &uri, headers, body).await;
+    // The whole request, not extractors: those would copy the headers.
+    let (parts, body) = request.into_parts();
+    let result = process(
+        &app,
+        &mut seen,
+        parts.method,
+        &parts.uri,
+        parts.headers,
+        body,
+    )
+    .await;
     let (response, code) = match result {
         Ok(reply) => {
             let action = seen.action.map_or("", Action::name);

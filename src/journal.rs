@@ -17,7 +17,7 @@ pub struct Entry {
     /// Real time, epoch milliseconds.
     pub time: i64,
     pub request_id: String,
-    pub action: Option<String>,
+    pub action: Option<&'static str>,
     pub account_id: Option<String>,
     /// `root`, `user:{UserName}` or `anonymous`; null when refused before authentication.
     pub principal: Option<String>,
@@ -54,7 +54,7 @@ impl Journal {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let matching: Vec<&Entry> = entries
             .iter()
-            .filter(|e| action.is_none_or(|a| e.action.as_deref() == Some(a)))
+            .filter(|e| action.is_none_or(|a| e.action == Some(a)))
             .collect();
         let skip = limit.map_or(0, |n| matching.len().saturating_sub(n));
         matching.into_iter().skip(skip).cloned().collect()
@@ -72,11 +72,11 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn entry(n: usize, action: &str) -> Entry {
+    fn entry(n: usize, action: &'static str) -> Entry {
         Entry {
             time: n as i64,
             request_id: n.to_string(),
-            action: Some(action.into()),
+            action: Some(action),
             account_id: None,
             principal: None,
             params: BTreeMap::new(),

@@ -20,6 +20,7 @@
 //! - [`admin`]: the `/_emulator/*` control plane (section 8), with [`journal`] and [`faults`].
 //! - [`persist`]: `--state-file`, a snapshot and a write-ahead log with group commit (section 9).
 //! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
+//! - [`logbuf`]: the buffered stderr writer of the one-line-per-call log.
 
 pub mod actions;
 pub mod admin;
@@ -32,6 +33,7 @@ pub mod healthcheck;
 pub mod idempotency;
 pub mod ids;
 pub mod journal;
+pub mod logbuf;
 pub mod material;
 pub mod names;
 pub mod persist;

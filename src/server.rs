@@ -25,12 +25,13 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::actions::{self, Action, Call};
 use crate::auth::{Authenticator, NonceCache, Principal};
 use crate::clock::{Clock, real_now_ms};
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
 use crate::error::ApiError;
 use crate::faults::Faults;
 use crate::idempotency::{MIN_CAPACITY, TokenStore};
 use crate::ids::Ids;
 use crate::journal::{Entry, Journal, journaled_params};
+use crate::logbuf::CallLine;
 use crate::persist::{self, Persister};
 use crate::protocol::params::{Decoded, decode_request, parse_format};
 use crate::protocol::render::{error_response, success_response};
@@ -288,22 +289,23 @@ async fn rpc(State(app): State<Arc<AppState>>, request: Request) -> Response {
     app.journal.push(Entry {
         time: real_now_ms(),
         request_id: request_id.clone(),
-        action: seen.action.map(|a| a.name().to_owned()),
+        action: seen.action.map(Action::name),
         account_id: seen.principal.as_ref().map(|p| p.account_id.clone()),
         principal: seen.principal.as_ref().map(Principal::label),
         params: std::mem::take(&mut seen.params),
         http_status: response.status().as_u16(),
         code: code.clone(),
     });
-    tracing::info!(
-        request_id,
-        action = seen.action.map(Action::name),
-        principal = seen.principal.as_ref().map(Principal::label),
-        status = response.status().as_u16(),
-        code,
-        micros = started.elapsed().as_micros() as u64,
-        "api call"
-    );
+    let principal = seen.principal.as_ref().map(Principal::label);
+    CallLine {
+        request_id: &request_id,
+        action: seen.action.map(Action::name),
+        principal: principal.as_deref(),
+        status: response.status().as_u16(),
+        code: code.as_deref(),
+        micros: started.elapsed().as_micros() as u64,
+    }
+    .log(app.config.log_format == LogFormat::Json);
     response
 }
 

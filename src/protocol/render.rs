@@ -61,8 +61,28 @@ fn to_body(root: &str, value: &Value, format: Format) -> String {
 
 /// 200 with the action's fields.
 pub fn success_response(action: &str, request_id: &str, format: Format, fields: Reply) -> Response {
-    let value = with_request_id(request_id, fields);
-    let body = to_body(&format!("{action}Response"), &value, format);
+    let body = match format {
+        // Written field by field: this is on every successful call's path.
+        Format::Json => {
+            let mut out = Vec::with_capacity(256);
+            // Strings and JSON values always serialize.
+            out.extend_from_slice(b"{\"RequestId\":");
+            let _ = serde_json::to_writer(&mut out, request_id);
+            for (key, value) in &fields {
+                out.push(b',');
+                let _ = serde_json::to_writer(&mut out, key);
+                out.push(b':');
+                let _ = serde_json::to_writer(&mut out, value);
+            }
+            out.push(b'}');
+            String::from_utf8(out).unwrap_or_default()
+        }
+        Format::Xml => to_body(
+            &format!("{action}Response"),
+            &with_request_id(request_id, fields),
+            format,
+        ),
+    };
     respond(StatusCode::OK, format, request_id, body)
 }
 

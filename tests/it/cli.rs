@@ -64,8 +64,8 @@ fn stderr(output: &Output) -> String {
         .to_owned()
 }
 
-/// SIGTERM, then the exit code; the child's log is printed (and kept) unless it exited 0.
-pub fn terminate(child: &mut Child) -> Option<i32> {
+/// SIGTERM, then the exit code and what the child wrote to stderr (printed unless it exited 0).
+fn terminate_with_log(child: &mut Child) -> (Option<i32>, String) {
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -75,19 +75,33 @@ pub fn terminate(child: &mut Child) -> Option<i32> {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .remove(&child.id());
+    let text = log
+        .as_ref()
+        .and_then(|l| std::fs::read_to_string(l).ok())
+        .unwrap_or_default();
     if let Some(log) = log {
-        if status.code() == Some(0) {
-            let _ = std::fs::remove_file(&log);
-        } else {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            eprintln!(
-                "emulator {} exited {status}; its log ({}):\n{text}",
-                child.id(),
-                log.display()
-            );
-        }
+        let _ = std::fs::remove_file(log);
     }
-    status.code()
+    if status.code() != Some(0) {
+        eprintln!("emulator {} exited {status}; its log:\n{text}", child.id());
+    }
+    (status.code(), text)
+}
+
+/// Forgets (and deletes) the log of a child that was killed on purpose.
+pub fn discard_log(child: &Child) {
+    let log = child_logs()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&child.id());
+    if let Some(log) = log {
+        let _ = std::fs::remove_file(log);
+    }
+}
+
+/// SIGTERM, then the exit code.
+pub fn terminate(child: &mut Child) -> Option<i32> {
+    terminate_with_log(child).0
 }
 
 fn healthcheck(port: u16) -> Option<i32> {
@@ -228,5 +242,42 @@ fn a_stop_signal_right_after_the_listening_line_is_a_clean_stop() {
     for _ in 0..20 {
         let (mut child, _) = start(&["--port", "0"], &[]);
         assert_eq!(terminate(&mut child), Some(0));
+    }
+}
+
+#[test]
+fn one_log_line_per_api_call_on_stderr_in_either_format() {
+    for format in ["text", "json"] {
+        let (mut child, port) = start(&["--port", "0", "--log-format", format], &[]);
+        assert_eq!(
+            http(
+                port,
+                "GET",
+                "/?Action=DescribeRegions&Version=2016-04-28",
+                ""
+            )
+            .0,
+            200
+        );
+        assert_eq!(
+            http(port, "GET", "/?Action=Nope&Version=2016-04-28", "").0,
+            404
+        );
+        assert_eq!(http(port, "GET", "/_emulator/health", "").0, 200);
+        let (code, log) = terminate_with_log(&mut child);
+        assert_eq!(code, Some(0));
+        let calls: Vec<&str> = log.lines().filter(|l| l.contains("api call")).collect();
+        assert_eq!(calls.len(), 2, "{log}");
+        assert!(calls[1].contains("InvalidAction.NotFound"), "{log}");
+        if format == "json" {
+            for line in log.lines() {
+                let parsed: serde_json::Value =
+                    serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+                assert_eq!(parsed["level"], "INFO");
+            }
+            let first: serde_json::Value = serde_json::from_str(calls[0]).unwrap_or_default();
+            assert_eq!(first["fields"]["action"], "DescribeRegions");
+            assert_eq!(first["fields"]["status"], 200);
+        }
     }
 }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::cli::{BIN, start, terminate};
+use crate::cli::{BIN, discard_log, start, terminate};
 use crate::helpers::*;
 
 /// A scratch folder removed at the end of the test.
@@ -76,6 +76,7 @@ fn kill9(child: &mut Child) {
         .status()
         .expect("kill");
     let _ = child.wait();
+    discard_log(child);
 }
 
 #[tokio::test]

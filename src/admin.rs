@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
+use axum::http::Uri;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -59,11 +60,13 @@ async fn json_body<T: for<'de> Deserialize<'de>>(body: Body) -> Result<T, Respon
 pub async fn handle(
     State(app): State<Arc<AppState>>,
     method: Method,
-    Path(path): Path<String>,
+    uri: Uri,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // Everything under `/_emulator/`, the bare prefix included, is the admin namespace.
+    let path = uri.path().strip_prefix("/_emulator/").unwrap_or_default();
     if path == "health" {
         return match method {
             Method::GET => Json(json!({
@@ -80,7 +83,7 @@ pub async fn handle(
             "this call needs Authorization: Bearer <admin token>",
         );
     }
-    match path.as_str() {
+    match path {
         "state" => match method {
             Method::GET => Json(app.read_world().to_doc()).into_response(),
             Method::PUT => put_state(&app, body).await,

@@ -187,6 +187,7 @@ impl AppState {
 /// The application: `/_emulator/*` is the admin API, everything else the Alibaba surface.
 pub fn router(app: Arc<AppState>) -> Router {
     Router::new()
+        .route("/_emulator/", any(crate::admin::handle))
         .route("/_emulator/{*path}", any(crate::admin::handle))
         .fallback(rpc)
         .with_state(app)

@@ -65,6 +65,11 @@ async fn health_needs_no_token_the_rest_does() {
 async fn unknown_calls_and_wrong_methods() {
     let app = spawn_default().await;
     assert_refusal(
+        &admin("GET", "", "").send(&app).await,
+        404,
+        "no admin call /_emulator/",
+    );
+    assert_refusal(
         &admin("GET", "nope", "").send(&app).await,
         404,
         "no admin call /_emulator/nope",

@@ -20,10 +20,14 @@ pub fn start(args: &[&str], envs: &[(&str, &str)]) -> (Child, u16) {
     let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let log = std::env::temp_dir().join(format!("vpc-emulator-it-{}-{n}.log", std::process::id()));
     let stderr = std::fs::File::create(&log).expect("log file");
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    // Only the variables the test gives: none inherited from the shell running the tests.
+    for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("VPC_EMULATOR_")) {
+        command.env_remove(name);
+    }
+    let mut child = command
         .args(args)
         .envs(envs.iter().copied())
-        .env_remove("VPC_EMULATOR_PORT")
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
@@ -121,18 +125,102 @@ fn starts_on_port_0_answers_health_and_stops_cleanly_on_sigterm() {
     assert_eq!(healthcheck(port), Some(1));
 }
 
+/// Each variable is given without its flag, and its effect is observed.
 #[test]
 fn every_flag_has_its_environment_variable() {
-    let (mut child, port) = start(
-        &[],
-        &[
-            ("VPC_EMULATOR_PORT", "0"),
-            ("VPC_EMULATOR_AUTH", "strict"),
-            ("VPC_EMULATOR_SEED", "3"),
-        ],
+    let dir = std::env::temp_dir().join(format!("vpc-emulator-env-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fixtures = dir.join("fixtures.json");
+    std::fs::write(
+        &fixtures,
+        r#"{"Regions": [{"RegionId": "env-region-1"}], "Accounts": [{"AccountId": "1"}]}"#,
+    )
+    .expect("fixtures");
+    let state = dir.join("state.json");
+    let envs = [
+        ("VPC_EMULATOR_HOST", "127.0.0.1"),
+        ("VPC_EMULATOR_PORT", "0"),
+        (
+            "VPC_EMULATOR_FIXTURES",
+            fixtures.to_str().unwrap_or_default(),
+        ),
+        (
+            "VPC_EMULATOR_STATE_FILE",
+            state.to_str().unwrap_or_default(),
+        ),
+        ("VPC_EMULATOR_AUTH", "strict"),
+        ("VPC_EMULATOR_NAME_RULE", "legacy"),
+        ("VPC_EMULATOR_ADMIN_TOKEN", "env-token"),
+        ("VPC_EMULATOR_SEED", "3"),
+        ("VPC_EMULATOR_IDEMPOTENCY_TTL", "0"),
+        ("VPC_EMULATOR_MAX_BODY_BYTES", "16"),
+        ("VPC_EMULATOR_LOG_FORMAT", "json"),
+    ];
+    let (mut child, port) = start(&[], &envs);
+    assert_ne!(port, 8080, "VPC_EMULATOR_PORT=0 picks a free port");
+    assert!(
+        state.exists(),
+        "VPC_EMULATOR_STATE_FILE is written at start"
     );
-    assert_eq!(healthcheck(port), Some(0));
-    assert_eq!(terminate(&mut child), Some(0));
+    // Strict mode: an unsigned call is refused.
+    let (status, body) = http(
+        port,
+        "GET",
+        "/?Action=DescribeRegions&Version=2016-04-28",
+        "",
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("IncompleteSignature"), "{body}");
+    // The body limit.
+    let (status, body) = http(
+        port,
+        "POST",
+        "/",
+        "Action=DescribeRegions&Version=2016-04-28",
+    );
+    assert_eq!(status, 413, "{body}");
+    // The admin token, and the fixtures file.
+    assert_eq!(http(port, "GET", "/_emulator/state", "").0, 401);
+    let (_, exported) = http_with(port, "GET", "/_emulator/state", "", "Bearer env-token");
+    assert!(exported.contains("env-region-1"), "{exported}");
+    let (code, log) = terminate_with_log(&mut child);
+    assert_eq!(code, Some(0));
+    // JSON log lines.
+    assert!(
+        log.lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "{log}"
+    );
+
+    // The name rule, the token TTL and the seed, in lenient mode on the default fixtures.
+    let lenient = [
+        ("VPC_EMULATOR_PORT", "0"),
+        ("VPC_EMULATOR_NAME_RULE", "legacy"),
+        ("VPC_EMULATOR_IDEMPOTENCY_TTL", "0"),
+        ("VPC_EMULATOR_SEED", "3"),
+    ];
+    let modify = |name: &str| {
+        format!(
+            "/?Action=ModifySslVpnClientCert&Version=2016-04-28&RegionId=cn-hangzhou&SslVpnClientCertId=vsc-bp1emulator0000000001&ClientToken=t&Name={name}"
+        )
+    };
+    let mut request_ids = Vec::new();
+    for _ in 0..2 {
+        let (mut child, port) = start(&[], &lenient);
+        let (status, body) = http(port, "GET", &modify("1abc"), "");
+        assert_eq!(status, 400, "legacy rule: {body}");
+        request_ids.push(body.split('"').nth(3).unwrap_or_default().to_owned());
+        assert_eq!(http(port, "GET", &modify("first"), "").0, 200);
+        // A TTL of 0 remembers no token: the same token with another name is a new request.
+        assert_eq!(http(port, "GET", &modify("second"), "").0, 200);
+        assert_eq!(terminate(&mut child), Some(0));
+    }
+    assert_eq!(request_ids[0].len(), 36);
+    assert_eq!(
+        request_ids[0], request_ids[1],
+        "the seed makes RequestIds reproducible"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -191,11 +279,23 @@ fn a_port_in_use_names_address_and_port() {
 
 /// A blocking HTTP/1.1 call with `Connection: close`; returns status and body.
 fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
+    http_with(port, method, path, body, "")
+}
+
+/// [`http`] with an `Authorization` header (none if empty).
+fn http_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &str,
+    authorization: &str,
+) -> (u16, String) {
     use std::io::Read;
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/x-www-form-urlencoded\r\n{}content-length: {}\r\n\r\n{body}",
+        if authorization.is_empty() { String::new() } else { format!("authorization: {authorization}\r\n") },
         body.len()
     )
     .expect("write");

@@ -190,19 +190,7 @@ async fn reset_goes_back_to_the_startup_fixtures() {
             .status,
         200
     );
-    assert_eq!(
-        rpc(
-            "CreateSslVpnClientCert",
-            &[
-                ("RegionId", "cn-hangzhou"),
-                ("SslVpnServerId", "vss-bp1emulator0000000001")
-            ]
-        )
-        .send(&app)
-        .await
-        .status,
-        200
-    );
+    assert_eq!(create(&[]).send(&app).await.status, 200);
     assert_eq!(
         admin(
             "POST",
@@ -439,11 +427,7 @@ async fn a_delay_rule_delays_and_then_serves() {
 }
 
 async fn status(app: &TestApp, id: &str) -> String {
-    let req = rpc(
-        "DescribeSslVpnClientCert",
-        &[("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", id)],
-    )
-    .sign_acs3(ROOT_KEY, ROOT_SECRET, app.addr);
+    let req = describe(id).sign_acs3(ROOT_KEY, ROOT_SECRET, app.addr);
     req.send(app).await.json()["Status"]
         .as_str()
         .unwrap_or_default()
@@ -460,17 +444,11 @@ async fn the_clock_drives_status_and_new_timestamps_not_signatures() {
         None,
     )
     .await;
-    let created = rpc(
-        "CreateSslVpnClientCert",
-        &[
-            ("RegionId", "cn-hangzhou"),
-            ("SslVpnServerId", "vss-bp1emulator0000000001"),
-        ],
-    )
-    .sign_v1(ROOT_KEY, ROOT_SECRET)
-    .send(&app)
-    .await
-    .json();
+    let created = create(&[])
+        .sign_v1(ROOT_KEY, ROOT_SECRET)
+        .send(&app)
+        .await
+        .json();
     let id = created["SslVpnClientCertId"]
         .as_str()
         .unwrap_or_default()
@@ -499,32 +477,20 @@ async fn the_clock_drives_status_and_new_timestamps_not_signatures() {
     let now = admin("GET", "clock", "").send(&app).await.json()["Now"]
         .as_i64()
         .unwrap_or_default();
-    let later = rpc(
-        "CreateSslVpnClientCert",
-        &[
-            ("RegionId", "cn-hangzhou"),
-            ("SslVpnServerId", "vss-bp1emulator0000000001"),
-        ],
-    )
-    .sign_v1(ROOT_KEY, ROOT_SECRET)
-    .send(&app)
-    .await
-    .json();
+    let later = create(&[])
+        .sign_v1(ROOT_KEY, ROOT_SECRET)
+        .send(&app)
+        .await
+        .json();
     let later_id = later["SslVpnClientCertId"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let described = rpc(
-        "DescribeSslVpnClientCert",
-        &[
-            ("RegionId", "cn-hangzhou"),
-            ("SslVpnClientCertId", &later_id),
-        ],
-    )
-    .sign_v1(ROOT_KEY, ROOT_SECRET)
-    .send(&app)
-    .await
-    .json();
+    let described = describe(&later_id)
+        .sign_v1(ROOT_KEY, ROOT_SECRET)
+        .send(&app)
+        .await
+        .json();
     assert!(described["CreateTime"].as_i64().unwrap_or_default() >= now);
 
     // Setting it, and never before real time.

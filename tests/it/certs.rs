@@ -9,33 +9,7 @@ use x509_parser::pem::parse_x509_pem;
 
 use crate::helpers::*;
 
-const SERVER: &str = "vss-bp1emulator0000000001";
 const DAY_MS: i64 = 86_400_000;
-
-fn create(extra: &[(&str, &str)]) -> Req {
-    let mut params = vec![("RegionId", "cn-hangzhou"), ("SslVpnServerId", SERVER)];
-    params.extend_from_slice(extra);
-    rpc("CreateSslVpnClientCert", &params)
-}
-
-fn describe(id: &str) -> Req {
-    rpc(
-        "DescribeSslVpnClientCert",
-        &[("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", id)],
-    )
-}
-
-fn delete(id: &str, extra: &[(&str, &str)]) -> Req {
-    let mut params = vec![("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", id)];
-    params.extend_from_slice(extra);
-    rpc("DeleteSslVpnClientCert", &params)
-}
-
-fn list(extra: &[(&str, &str)]) -> Req {
-    let mut params = vec![("RegionId", "cn-hangzhou")];
-    params.extend_from_slice(extra);
-    rpc("DescribeSslVpnClientCerts", &params)
-}
 
 async fn listed_ids(app: &TestApp, extra: &[(&str, &str)]) -> Vec<String> {
     let body = list(extra).send(app).await.json();

@@ -17,6 +17,8 @@ pub const READONLY_KEY: &str = "LTAI5tEmulatorReadOnly";
 pub const READONLY_SECRET: &str = "EmulatorReadOnlySecret";
 pub const CERT1: &str = "vsc-bp1emulator0000000001";
 pub const CERT2: &str = "vsc-bp1emulator0000000002";
+/// The SSL-VPN server of the default fixtures (and of [`TEST_FIXTURES`]' account 1).
+pub const SERVER: &str = "vss-bp1emulator0000000001";
 
 /// Fixtures for authorization and isolation tests: the default account plus a RAM user `ops`
 /// limited to cert 1, an inactive key, the captures' key, and a second account with its own
@@ -167,48 +169,63 @@ pub async fn try_send_raw(addr: SocketAddr, bytes: &[u8]) -> std::io::Result<Ans
     let mut stream = TcpStream::connect(addr).await?;
     stream.write_all(bytes).await?;
     let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
+    read_answer(&mut stream, &mut buf).await
+}
+
+/// Reads one answer from `stream` (by its Content-Length), keeping in `buf` what follows it.
+pub async fn read_answer(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<Answer> {
     loop {
+        if let Some((answer, used)) = parse_answer(buf) {
+            buf.drain(..used);
+            return Ok(answer);
+        }
+        let mut chunk = [0u8; 16384];
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
                 format!(
                     "closed before a full answer: {:?}",
-                    String::from_utf8_lossy(&buf)
+                    String::from_utf8_lossy(buf)
                 ),
             ));
         }
         buf.extend_from_slice(&chunk[..n]);
-        let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-        let mut lines = head.split("\r\n");
-        let status: u16 = lines
-            .next()
-            .and_then(|l| l.split(' ').nth(1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .collect();
-        let length: usize = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
-        if buf.len() >= head_end + 4 + length {
-            let body =
-                String::from_utf8_lossy(&buf[head_end + 4..head_end + 4 + length]).to_string();
-            return Ok(Answer {
-                status,
-                headers,
-                body,
-            });
-        }
     }
+}
+
+/// One complete answer at the start of `buf`, and how many bytes it took.
+fn parse_answer(buf: &[u8]) -> Option<(Answer, usize)> {
+    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let end = head_end + 4 + length;
+    if buf.len() < end {
+        return None;
+    }
+    let body = String::from_utf8_lossy(&buf[head_end + 4..end]).to_string();
+    Some((
+        Answer {
+            status,
+            headers,
+            body,
+        },
+        end,
+    ))
 }
 
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
@@ -251,6 +268,32 @@ pub fn modify(id: &str, extra: &[(&str, &str)]) -> Req {
     let mut params = vec![("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", id)];
     params.extend_from_slice(extra);
     rpc("ModifySslVpnClientCert", &params)
+}
+
+/// A certificate on [`SERVER`] in cn-hangzhou.
+pub fn create(extra: &[(&str, &str)]) -> Req {
+    let mut params = vec![("RegionId", "cn-hangzhou"), ("SslVpnServerId", SERVER)];
+    params.extend_from_slice(extra);
+    rpc("CreateSslVpnClientCert", &params)
+}
+
+pub fn describe(id: &str) -> Req {
+    rpc(
+        "DescribeSslVpnClientCert",
+        &[("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", id)],
+    )
+}
+
+pub fn delete(id: &str, extra: &[(&str, &str)]) -> Req {
+    let mut params = vec![("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", id)];
+    params.extend_from_slice(extra);
+    rpc("DeleteSslVpnClientCert", &params)
+}
+
+pub fn list(extra: &[(&str, &str)]) -> Req {
+    let mut params = vec![("RegionId", "cn-hangzhou")];
+    params.extend_from_slice(extra);
+    rpc("DescribeSslVpnClientCerts", &params)
 }
 
 fn now_stamp() -> String {
@@ -392,14 +435,24 @@ impl Req {
     }
 
     pub fn to_bytes(&self, addr: SocketAddr) -> Vec<u8> {
+        self.encode(addr, true)
+    }
+
+    /// The request for a connection that stays open.
+    pub fn to_bytes_keep_alive(&self, addr: SocketAddr) -> Vec<u8> {
+        self.encode(addr, false)
+    }
+
+    fn encode(&self, addr: SocketAddr, close: bool) -> Vec<u8> {
         let query = encode_pairs(&self.query);
         let target = if query.is_empty() {
             self.path.clone()
         } else {
             format!("{}?{query}", self.path)
         };
+        let connection = if close { "close" } else { "keep-alive" };
         let mut out = format!(
-            "{} {target} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n",
+            "{} {target} HTTP/1.1\r\nhost: {addr}\r\nconnection: {connection}\r\n",
             self.method
         );
         for (k, v) in &self.headers {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::helpers::*;
@@ -49,34 +49,13 @@ impl Connection {
     }
 
     async fn send(&mut self, req: &Req) -> (u16, Value) {
-        let bytes = req.to_bytes(self.addr);
-        // Keep the connection open: drop the helper's `connection: close`.
-        let text = String::from_utf8_lossy(&bytes).replacen("connection: close\r\n", "", 1);
-        self.stream.write_all(text.as_bytes()).await.expect("write");
-        loop {
-            if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&self.buf[..end]).to_string();
-                let status = head
-                    .split(' ')
-                    .nth(1)
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or_default();
-                let length: usize = head
-                    .split("\r\n")
-                    .filter_map(|l| l.split_once(':'))
-                    .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                    .and_then(|(_, v)| v.trim().parse().ok())
-                    .unwrap_or(0);
-                if self.buf.len() >= end + 4 + length {
-                    let body: Vec<u8> = self.buf.drain(..end + 4 + length).skip(end + 4).collect();
-                    return (status, serde_json::from_slice(&body).unwrap_or(Value::Null));
-                }
-            }
-            let mut chunk = [0u8; 16384];
-            let n = self.stream.read(&mut chunk).await.expect("read");
-            assert!(n > 0, "the server closed a keep-alive connection");
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
+        let bytes = req.to_bytes_keep_alive(self.addr);
+        self.stream.write_all(&bytes).await.expect("write");
+        let answer = read_answer(&mut self.stream, &mut self.buf)
+            .await
+            .expect("the server closed a keep-alive connection");
+        let body = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
+        (answer.status, body)
     }
 }
 

@@ -85,19 +85,7 @@ async fn changes_survive_a_restart_and_the_file_is_written_at_once() {
     let file = scratch.file("state.json");
     let (mut child, addr) = with_state_file(&file, &[]);
     assert!(file.exists(), "the file is written at start");
-    let created = send(
-        addr,
-        rpc(
-            "CreateSslVpnClientCert",
-            &[
-                ("RegionId", "cn-hangzhou"),
-                ("SslVpnServerId", "vss-bp1emulator0000000001"),
-                ("ClientToken", "keep"),
-            ],
-        ),
-    )
-    .await
-    .json();
+    let created = send(addr, create(&[("ClientToken", "keep")])).await.json();
     let id = created["SslVpnClientCertId"]
         .as_str()
         .unwrap_or_default()
@@ -108,27 +96,8 @@ async fn changes_survive_a_restart_and_the_file_is_written_at_once() {
             .status,
         200
     );
-    assert_eq!(
-        send(
-            addr,
-            rpc(
-                "DeleteSslVpnClientCert",
-                &[("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", CERT2)]
-            )
-        )
-        .await
-        .status,
-        200
-    );
-    let material = send(
-        addr,
-        rpc(
-            "DescribeSslVpnClientCert",
-            &[("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", &id)],
-        ),
-    )
-    .await
-    .json();
+    assert_eq!(send(addr, delete(CERT2, &[])).await.status, 200);
+    let material = send(addr, describe(&id)).await.json();
     let before = exported(addr).await;
     assert_eq!(terminate(&mut child), Some(0));
 
@@ -139,30 +108,10 @@ async fn changes_survive_a_restart_and_the_file_is_written_at_once() {
 
     let (mut child, addr) = with_state_file(&file, &[]);
     assert_eq!(exported(addr).await, before);
-    let again = send(
-        addr,
-        rpc(
-            "DescribeSslVpnClientCert",
-            &[("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", &id)],
-        ),
-    )
-    .await
-    .json();
+    let again = send(addr, describe(&id)).await.json();
     assert_eq!(again["ClientCert"], material["ClientCert"]);
     // The token is remembered across the restart.
-    let replay = send(
-        addr,
-        rpc(
-            "CreateSslVpnClientCert",
-            &[
-                ("RegionId", "cn-hangzhou"),
-                ("SslVpnServerId", "vss-bp1emulator0000000001"),
-                ("ClientToken", "keep"),
-            ],
-        ),
-    )
-    .await
-    .json();
+    let replay = send(addr, create(&[("ClientToken", "keep")])).await.json();
     assert_eq!(replay["SslVpnClientCertId"], json!(id));
     assert_eq!(terminate(&mut child), Some(0));
 }
@@ -263,10 +212,7 @@ async fn crash_round(kill_after: usize, round: usize) {
                 count.fetch_add(1, Ordering::SeqCst);
                 if n % 3 == 0 {
                     acked.lock().await.delete_sent.insert(id.clone());
-                    let req = rpc(
-                        "DeleteSslVpnClientCert",
-                        &[("RegionId", "cn-hangzhou"), ("SslVpnClientCertId", &id)],
-                    );
+                    let req = delete(&id, &[]);
                     let Ok(answer) = try_send_raw(addr, &req.to_bytes(addr)).await else {
                         break;
                     };

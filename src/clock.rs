@@ -7,8 +7,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Real time, epoch milliseconds.
 pub fn real_now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+    epoch_ms(SystemTime::now())
+}
+
+/// A real time as epoch milliseconds.
+pub fn epoch_ms(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
@@ -20,7 +24,12 @@ pub struct Clock {
 impl Clock {
     /// Emulator time, epoch milliseconds.
     pub fn now_ms(&self) -> i64 {
-        real_now_ms().saturating_add(self.offset_ms.load(Ordering::Relaxed))
+        self.at(real_now_ms())
+    }
+
+    /// Emulator time at the real time `real_ms`.
+    pub fn at(&self, real_ms: i64) -> i64 {
+        real_ms.saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
 
     /// Sets the emulator time; it never goes before real time.

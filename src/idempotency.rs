@@ -247,11 +247,9 @@ mod tests {
             ("RegionId", "r"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let b: Params = [("Name", "x"), ("Signature", "s2"), ("RegionId", "r")]
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         assert_eq!(fingerprint(&a), fingerprint(&b));
         assert_eq!(fingerprint(&a), "Name=x\nRegionId=r\n");

@@ -7,29 +7,29 @@ use rand_chacha::ChaCha8Rng;
 
 const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
-/// One random source for every generated ID, seeded from `--seed` or from the OS.
+/// The random source of every generated ID.
 #[derive(Debug)]
 pub struct Ids {
-    rng: Mutex<ChaCha8Rng>,
+    /// With `--seed`: one sequence for the whole process, so that a run can be repeated.
+    /// Without: `None`, and each thread draws from its own OS-seeded generator, which saves
+    /// the threads from queueing for one lock on every request.
+    seeded: Option<Mutex<ChaCha8Rng>>,
 }
 
 impl Ids {
     pub fn new(seed: Option<u64>) -> Self {
-        let rng = match seed {
-            Some(seed) => ChaCha8Rng::seed_from_u64(seed),
-            None => ChaCha8Rng::from_os_rng(),
-        };
         Ids {
-            rng: Mutex::new(rng),
+            seeded: seed.map(|seed| Mutex::new(ChaCha8Rng::seed_from_u64(seed))),
         }
     }
 
-    fn with_rng<T>(&self, f: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
-        let mut rng = self
-            .rng
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut rng)
+    fn with_rng<T>(&self, f: impl FnOnce(&mut dyn RngCore) -> T) -> T {
+        match &self.seeded {
+            Some(rng) => f(&mut *rng
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)),
+            None => f(&mut rand::rng()),
+        }
     }
 
     /// An upper-case UUID, as the real service's RequestIds are.

@@ -1,10 +1,10 @@
 //! The request journal of the admin API (SPEC section 8): every API call, refused ones too,
 //! in a bounded ring, without signature fields or secrets.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::protocol::{Params, SIGNING_PARAMS};
 
@@ -21,18 +21,24 @@ pub struct Entry {
     pub account_id: Option<String>,
     /// `root`, `user:{UserName}` or `anonymous`; null when refused before authentication.
     pub principal: Option<String>,
-    pub params: BTreeMap<String, String>,
+    /// As the call gave them; the signing parameters are left out when shown.
+    #[serde(serialize_with = "without_signing_params")]
+    pub params: Params,
     pub http_status: u16,
     pub code: Option<String>,
 }
 
-/// Removes what must not be journaled.
-pub fn journaled_params(params: Params) -> BTreeMap<String, String> {
-    let mut params = params.into_map();
-    for name in SIGNING_PARAMS {
-        params.remove(*name);
-    }
-    params
+/// Shows the parameters without what must not be journaled. They are filtered here rather than
+/// when the call is recorded, to keep that off every call's path.
+fn without_signing_params<S: Serializer>(
+    params: &Params,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(
+        params
+            .iter()
+            .filter(|(name, _)| !SIGNING_PARAMS.contains(name)),
+    )
 }
 
 #[derive(Debug, Default)]
@@ -79,7 +85,7 @@ mod tests {
             action: Some(action),
             account_id: None,
             principal: None,
-            params: BTreeMap::new(),
+            params: Params::default(),
             http_status: 200,
             code: None,
         }
@@ -113,9 +119,10 @@ mod tests {
             ("Timestamp", "t"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        let kept = journaled_params(params);
-        assert_eq!(kept.keys().collect::<Vec<_>>(), ["Name"]);
+        let mut shown = entry(1, "A");
+        shown.params = params;
+        let json = serde_json::to_value(&shown).unwrap();
+        assert_eq!(json["Params"], serde_json::json!({"Name": "x"}));
     }
 }

@@ -3,11 +3,10 @@
 //! and `run`.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::Body;
@@ -24,18 +23,18 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::actions::{self, Action, Call};
 use crate::auth::{Authenticator, NonceCache, Principal};
-use crate::clock::{Clock, real_now_ms};
+use crate::clock::{Clock, epoch_ms};
 use crate::config::{Config, LogFormat};
 use crate::error::ApiError;
 use crate::faults::Faults;
 use crate::idempotency::{MIN_CAPACITY, TokenStore};
 use crate::ids::Ids;
-use crate::journal::{Entry, Journal, journaled_params};
+use crate::journal::{Entry, Journal};
 use crate::logbuf::CallLine;
 use crate::persist::{self, Persister};
 use crate::protocol::params::{Decoded, decode_request, parse_format};
 use crate::protocol::render::{error_response, success_response};
-use crate::protocol::{API_VERSION, Format, Reply, RpcRequest};
+use crate::protocol::{API_VERSION, Format, Params, Reply, RpcRequest};
 use crate::state::{self, StateDoc, World};
 
 /// The fixtures compiled into the binary (SPEC section 6).
@@ -256,11 +255,14 @@ struct Seen {
     format: Format,
     action: Option<Action>,
     principal: Option<Principal>,
-    params: BTreeMap<String, String>,
+    params: Params,
 }
 
 async fn rpc(State(app): State<Arc<AppState>>, request: Request) -> Response {
-    let started = Instant::now();
+    // Real time, read once: the signature window, token expiry, the emulator clock and the
+    // journal all take it from here.
+    let started = SystemTime::now();
+    let real_now = epoch_ms(started);
     let request_id = app.ids.request_id();
     let mut seen = Seen::default();
     // The whole request, not extractors: those would copy the headers.
@@ -268,6 +270,7 @@ async fn rpc(State(app): State<Arc<AppState>>, request: Request) -> Response {
     let result = process(
         &app,
         &mut seen,
+        real_now,
         parts.method,
         &parts.uri,
         parts.headers,
@@ -287,26 +290,29 @@ async fn rpc(State(app): State<Arc<AppState>>, request: Request) -> Response {
             Some(error.code()),
         ),
     };
+    let principal = seen.principal.as_ref().map(Principal::label);
     app.journal.push(Entry {
-        time: real_now_ms(),
+        time: real_now,
         request_id: request_id.clone(),
         action: seen.action.map(Action::name),
         account_id: seen.principal.as_ref().map(|p| p.account_id.clone()),
-        principal: seen.principal.as_ref().map(Principal::label),
+        principal: principal.clone(),
         params: std::mem::take(&mut seen.params),
         http_status: response.status().as_u16(),
         code: code.clone(),
     });
-    let principal = seen.principal.as_ref().map(Principal::label);
+    let finished = SystemTime::now();
     CallLine {
         request_id: &request_id,
         action: seen.action.map(Action::name),
         principal: principal.as_deref(),
         status: response.status().as_u16(),
         code: code.as_deref(),
-        micros: started.elapsed().as_micros() as u64,
+        micros: finished
+            .duration_since(started)
+            .map_or(0, |d| d.as_micros() as u64),
     }
-    .log(app.config.log_format == LogFormat::Json);
+    .log(app.config.log_format == LogFormat::Json, finished);
     response
 }
 
@@ -321,6 +327,7 @@ fn param_or_header<'a>(req: &'a RpcRequest, param: &str, header: &str) -> Option
 async fn process(
     app: &AppState,
     seen: &mut Seen,
+    real_now: i64,
     method: Method,
     uri: &Uri,
     headers: HeaderMap,
@@ -357,14 +364,19 @@ async fn process(
         })?;
 
     let decoded = decode_request(method, uri.query().unwrap_or(""), headers, body);
-    let result = serve(app, seen, &decoded).await;
-    seen.params = journaled_params(decoded.request.params);
+    let result = serve(app, seen, real_now, &decoded).await;
+    seen.params = decoded.request.params;
     result
 }
 
 /// The checks of SPEC 3.3 from `Format` on, and the action.
-async fn serve(app: &AppState, seen: &mut Seen, decoded: &Decoded) -> Result<Reply, ApiError> {
-    seen.format = parse_format(decoded.format.as_deref())?;
+async fn serve(
+    app: &AppState,
+    seen: &mut Seen,
+    real_now: i64,
+    decoded: &Decoded,
+) -> Result<Reply, ApiError> {
+    seen.format = parse_format(decoded.request.params.get("Format"))?;
     if let Some(name) = &decoded.duplicate {
         return Err(ApiError::InvalidParameter(name.clone()));
     }
@@ -380,7 +392,6 @@ async fn serve(app: &AppState, seen: &mut Seen, decoded: &Decoded) -> Result<Rep
     let action = Action::parse(action_name).ok_or(ApiError::InvalidActionNotFound)?;
     seen.action = Some(action);
 
-    let real_now = real_now_ms();
     let principal = {
         let world = app.world.read().unwrap_or_else(PoisonError::into_inner);
         Authenticator {
@@ -392,7 +403,7 @@ async fn serve(app: &AppState, seen: &mut Seen, decoded: &Decoded) -> Result<Rep
         }
         .authenticate(req)?
     };
-    seen.principal = Some(principal.clone());
+    let principal: &Principal = seen.principal.insert(principal);
 
     if let Some(fault) = app.faults.take(action.name(), limit) {
         if let Some(delay) = fault.delay {
@@ -405,12 +416,12 @@ async fn serve(app: &AppState, seen: &mut Seen, decoded: &Decoded) -> Result<Rep
 
     let call = Call {
         action,
-        principal: &principal,
+        principal,
         params: &req.params,
         world: &app.world,
         ids: &app.ids,
         name_rule: app.config.name_rule,
-        now_ms: app.clock.now_ms(),
+        now_ms: app.clock.at(real_now),
         real_now_ms: real_now,
         persister: app.persister.as_ref(),
         committed: Cell::new(0),

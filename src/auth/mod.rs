@@ -49,6 +49,20 @@ pub struct KeyRecord {
     pub account_id: String,
     /// `None` for an account's own (root) key.
     pub user: Option<UserGrant>,
+    /// The V1 HMAC keyed with this secret, prepared once rather than on every request.
+    v1_mac: v1::PreparedMac,
+}
+
+impl KeyRecord {
+    pub fn new(secret: &str, active: bool, account_id: &str, user: Option<UserGrant>) -> Self {
+        KeyRecord {
+            secret: secret.to_owned(),
+            active,
+            account_id: account_id.to_owned(),
+            user,
+            v1_mac: v1::PreparedMac::new(secret),
+        }
+    }
 }
 
 /// Who the caller acts as.
@@ -126,7 +140,11 @@ impl Presented {
 }
 
 /// Checks the signature; `Err` carries our string to sign.
-fn check_signature(req: &RpcRequest, presented: &Presented, secret: &str) -> Result<(), ApiError> {
+fn check_signature(
+    req: &RpcRequest,
+    presented: &Presented,
+    key: &KeyRecord,
+) -> Result<(), ApiError> {
     let method = req.method.as_str();
     match presented {
         Presented::V1 {
@@ -134,7 +152,7 @@ fn check_signature(req: &RpcRequest, presented: &Presented, secret: &str) -> Res
             ..
         } => {
             let sts = v1::string_to_sign(method, req.params.iter());
-            if v1::verify(secret, &sts, signature) {
+            if key.v1_mac.verify(&sts, signature) {
                 return Ok(());
             }
             Err(ApiError::SignatureDoesNotMatch {
@@ -149,7 +167,7 @@ fn check_signature(req: &RpcRequest, presented: &Presented, secret: &str) -> Res
                 &auth.signed_headers,
                 &req.body,
             );
-            if acs3::verify(secret, &sts, &auth.signature) {
+            if acs3::verify(&key.secret, &sts, &auth.signature) {
                 return Ok(());
             }
             Err(ApiError::SignatureDoesNotMatch {
@@ -215,7 +233,7 @@ impl NonceCache {
 }
 
 /// Everything authentication needs besides the request.
-pub struct Authenticator<'a, F: Fn(&str) -> Option<KeyRecord>> {
+pub struct Authenticator<'a, 'k, F: Fn(&str) -> Option<&'k KeyRecord>> {
     pub mode: AuthMode,
     pub lookup_key: F,
     /// The first account of the state, which anonymous callers act as.
@@ -225,16 +243,16 @@ pub struct Authenticator<'a, F: Fn(&str) -> Option<KeyRecord>> {
     pub real_now_ms: i64,
 }
 
-impl<F: Fn(&str) -> Option<KeyRecord>> Authenticator<'_, F> {
+impl<'k, F: Fn(&str) -> Option<&'k KeyRecord>> Authenticator<'_, 'k, F> {
     /// Who the request acts as, checked in the order of SPEC section 4.
     pub fn authenticate(&self, req: &RpcRequest) -> Result<Principal, ApiError> {
         let presented = presented(req);
         let known = presented
             .access_key_id()
             .and_then(|ak| (self.lookup_key)(ak));
-        let principal = |key: KeyRecord| Principal {
-            account_id: key.account_id,
-            identity: key.user.map_or(Identity::Root, Identity::User),
+        let principal = |key: &KeyRecord| Principal {
+            account_id: key.account_id.clone(),
+            identity: key.user.clone().map_or(Identity::Root, Identity::User),
         };
         match self.mode {
             AuthMode::Lenient => {
@@ -250,7 +268,7 @@ impl<F: Fn(&str) -> Option<KeyRecord>> Authenticator<'_, F> {
                 if !key.active {
                     return Err(ApiError::InvalidAccessKeyIdInactive);
                 }
-                check_signature(req, &presented, &key.secret)?;
+                check_signature(req, &presented, key)?;
                 Ok(principal(key))
             }
             AuthMode::Strict => {
@@ -280,7 +298,7 @@ impl<F: Fn(&str) -> Option<KeyRecord>> Authenticator<'_, F> {
                 if (self.real_now_ms - stamp_ms).abs() > WINDOW_MS {
                     return Err(ApiError::InvalidTimeStampExpired);
                 }
-                check_signature(req, &presented, &key.secret)?;
+                check_signature(req, &presented, key)?;
                 if !self.nonces.record(access_key_id, nonce, self.real_now_ms) {
                     return Err(ApiError::SignatureNonceUsed);
                 }

@@ -1,24 +1,44 @@
 //! Turning the query string and a form body into parameters (SPEC section 3.1).
 
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
-
 use axum::http::{HeaderMap, Method, header};
 use bytes::Bytes;
 
 use crate::error::ApiError;
 
-/// The parameters of one API call: query string and form body together, form-decoded.
+/// The parameters of one API call: query string and form body together, form-decoded, each
+/// name once (the first occurrence wins; [`decode_request`] reports the repeat).
 ///
-/// Kept as a sorted map: the V1 signature, the idempotency fingerprint and the journal all want
-/// them sorted by name, and a name given twice is refused before anything else reads them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Params(BTreeMap<String, String>);
+/// Kept as one string holding every decoded name and value, plus their positions sorted by
+/// name: the V1 signature, the idempotency fingerprint and the journal all want them sorted, and
+/// this costs two allocations per call where a map of `String`s cost two per parameter.
+#[derive(Clone, Default)]
+pub struct Params {
+    text: String,
+    /// Byte ranges of (name, value) in `text`, sorted by name, names unique.
+    entries: Vec<(Span, Span)>,
+}
+
+/// A byte range of [`Params::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn of(self, text: &str) -> &str {
+        &text[self.start as usize..self.end as usize]
+    }
+}
 
 impl Params {
     /// A parameter's value as given, the empty string included.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        let i = self
+            .entries
+            .binary_search_by(|(n, _)| n.of(&self.text).cmp(name))
+            .ok()?;
+        Some(self.entries[i].1.of(&self.text))
     }
 
     /// A parameter that must be present and non-empty (SPEC 3.1: empty counts as missing).
@@ -34,19 +54,217 @@ impl Params {
         self.get(name).filter(|v| !v.is_empty())
     }
 
+    /// Every parameter, sorted by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.entries
+            .iter()
+            .map(|(n, v)| (n.of(&self.text), v.of(&self.text)))
     }
 
-    pub fn into_map(self) -> BTreeMap<String, String> {
-        self.0
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
-impl FromIterator<(String, String)> for Params {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
-        Params(iter.into_iter().collect())
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
+}
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Params {}
+
+/// As a JSON object, sorted by name.
+impl serde::Serialize for Params {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+/// Collects `(name, value)` pairs; the first of a repeated name wins.
+impl<N: AsRef<str>, V: AsRef<str>> FromIterator<(N, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        let mut builder = Builder::default();
+        for (name, value) in iter {
+            builder.push(name.as_ref(), value.as_ref());
+        }
+        builder.finish().0
+    }
+}
+
+/// Builds [`Params`] from pairs in wire order.
+#[derive(Default)]
+struct Builder {
+    text: String,
+    /// (name, value) spans in wire order.
+    pairs: Vec<(Span, Span)>,
+    /// Room to decode one escaped name or value in.
+    scratch: Vec<u8>,
+}
+
+impl Builder {
+    /// Room for decoding `raw_bytes` of form-encoded input without growing: decoding never
+    /// lengthens it.
+    fn with_capacity(raw_bytes: usize) -> Builder {
+        Builder {
+            text: String::with_capacity(raw_bytes),
+            pairs: Vec::with_capacity(16),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn span(&mut self, s: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Span {
+            start,
+            end: self.text.len() as u32,
+        }
+    }
+
+    fn push(&mut self, name: &str, value: &str) {
+        let name = self.span(name);
+        let value = self.span(value);
+        self.pairs.push((name, value));
+    }
+
+    /// Pushes the pairs of a form-encoded string (`application/x-www-form-urlencoded`, as
+    /// `form_urlencoded::parse` reads it), leaving out pairs with an empty name.
+    fn push_form(&mut self, input: &[u8]) {
+        match std::str::from_utf8(input) {
+            Ok(text) => self.push_form_text(text),
+            Err(_) => {
+                for (name, value) in form_pairs(input).filter(|(name, _)| !name.is_empty()) {
+                    let name = self.span_decoded(name);
+                    let value = self.span_decoded(value);
+                    self.pairs.push((name, value));
+                }
+            }
+        }
+    }
+
+    /// [`Builder::push_form`] for input known to be UTF-8, such as a query string: a name or
+    /// value without `%` or `+` is copied as it is.
+    fn push_form_text(&mut self, input: &str) {
+        for piece in input.split('&').filter(|piece| !piece.is_empty()) {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            if name.is_empty() {
+                continue;
+            }
+            let name = self.span_text(name);
+            let value = self.span_text(value);
+            self.pairs.push((name, value));
+        }
+    }
+
+    fn span_text(&mut self, raw: &str) -> Span {
+        if raw.bytes().any(|b| b == b'%' || b == b'+') {
+            self.span_decoded(raw.as_bytes())
+        } else {
+            self.span(raw)
+        }
+    }
+
+    fn span_decoded(&mut self, raw: &[u8]) -> Span {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        form_decode_into(raw, &mut scratch);
+        let span = self.span(&String::from_utf8_lossy(&scratch));
+        self.scratch = scratch;
+        span
+    }
+
+    /// Sorts by name; returns the parameters and the name whose second occurrence comes first
+    /// on the wire, if any name repeats.
+    fn finish(self) -> (Params, Option<String>) {
+        let Builder { text, pairs, .. } = self;
+        let name = |i: usize| pairs[i].0.of(&text);
+        // The common case: sent sorted (as the SDKs mostly do), each name once.
+        if (1..pairs.len()).all(|i| name(i - 1) < name(i)) {
+            return (
+                Params {
+                    text,
+                    entries: pairs,
+                },
+                None,
+            );
+        }
+        let mut order: Vec<usize> = (0..pairs.len()).collect();
+        // Stable: the occurrences of one name stay in wire order.
+        order.sort_by(|&a, &b| name(a).cmp(name(b)));
+        let mut entries: Vec<(Span, Span)> = Vec::with_capacity(pairs.len());
+        let mut first_repeat: Option<usize> = None;
+        for i in order {
+            let repeated = entries
+                .last()
+                .is_some_and(|(last, _)| last.of(&text) == name(i));
+            if repeated {
+                first_repeat = Some(first_repeat.map_or(i, |r| r.min(i)));
+            } else {
+                entries.push(pairs[i]);
+            }
+        }
+        let duplicate = first_repeat.map(|i| name(i).to_owned());
+        (Params { text, entries }, duplicate)
+    }
+}
+
+/// The raw `name=value` pairs of a form-encoded string: split on `&`, empty pieces skipped, a
+/// piece without `=` has an empty value.
+fn form_pairs(input: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    input
+        .split(|&b| b == b'&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| match piece.iter().position(|&b| b == b'=') {
+            Some(eq) => (&piece[..eq], &piece[eq + 1..]),
+            None => (piece, &piece[piece.len()..]),
+        })
+}
+
+/// Decodes one name or value into `out`: `+` is a space, `%XX` a byte, and a `%` not followed
+/// by two hex digits stays as it is.
+fn form_decode_into(raw: &[u8], out: &mut Vec<u8>) {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    out.clear();
+    let mut i = 0;
+    while i < raw.len() {
+        let escaped = match raw[i..] {
+            [b'%', hi, lo, ..] => hex(hi).zip(hex(lo)).map(|(hi, lo)| hi << 4 | lo),
+            _ => None,
+        };
+        match (raw[i], escaped) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (other, None) => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// One name or value, decoded; bytes that are not UTF-8 become U+FFFD.
+fn form_decode(raw: &[u8]) -> String {
+    let mut bytes = Vec::with_capacity(raw.len());
+    form_decode_into(raw, &mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// An HTTP request to `/`, decoded but not yet authenticated.
@@ -87,61 +305,37 @@ fn is_form(headers: &HeaderMap) -> bool {
         })
 }
 
-fn decode(input: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(input)
-        .filter(|(k, _)| !k.is_empty())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-/// What decoding found before the checks of SPEC 3.3 run: the raw `Format` value (checked before
-/// duplicates) and the first duplicated name, if any.
+/// What decoding found before the checks of SPEC 3.3 run: the request and the first repeated
+/// name, if any.
 pub struct Decoded {
     pub request: RpcRequest,
-    pub format: Option<String>,
     pub duplicate: Option<String>,
 }
 
 /// Decodes query string and form body.
 pub fn decode_request(method: Method, query: &str, headers: HeaderMap, body: Bytes) -> Decoded {
-    let query_pairs = decode(query.as_bytes());
-    let form = if is_form(&headers) {
-        decode(&body)
-    } else {
-        Vec::new()
-    };
-    let kept_query = if headers.contains_key(header::AUTHORIZATION) {
-        query_pairs.clone()
-    } else {
-        Vec::new()
-    };
-    let mut map = BTreeMap::new();
-    let mut duplicate = None;
-    let mut format = None;
-    for (name, value) in query_pairs.into_iter().chain(form) {
-        if name == "Format" && format.is_none() {
-            format = Some(value.clone());
-        }
-        match map.entry(name) {
-            Entry::Vacant(e) => {
-                e.insert(value);
-            }
-            Entry::Occupied(e) => {
-                if duplicate.is_none() {
-                    duplicate = Some(e.key().clone());
-                }
-            }
-        }
+    let mut builder = Builder::with_capacity(query.len() + body.len());
+    builder.push_form_text(query);
+    if is_form(&headers) {
+        builder.push_form(&body);
     }
+    let (params, duplicate) = builder.finish();
+    let kept_query = if headers.contains_key(header::AUTHORIZATION) {
+        form_pairs(query.as_bytes())
+            .filter(|(name, _)| !name.is_empty())
+            .map(|(name, value)| (form_decode(name), form_decode(value)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Decoded {
         request: RpcRequest {
             method,
             query: kept_query,
-            params: Params(map),
+            params,
             headers,
             body,
         },
-        format,
         duplicate,
     }
 }
@@ -211,5 +405,73 @@ mod tests {
             parse_format(Some("yaml")),
             Err(ApiError::InvalidParameter("Format".into()))
         );
+    }
+
+    /// What decoding was before [`Params`] kept one string: `form_urlencoded` into a map, the
+    /// first occurrence winning and the first repeat on the wire reported.
+    fn reference(query: &[u8], body: &[u8]) -> (Vec<(String, String)>, Option<String>) {
+        let mut map = std::collections::BTreeMap::new();
+        let mut duplicate = None;
+        let pairs = form_urlencoded::parse(query).chain(form_urlencoded::parse(body));
+        for (name, value) in pairs.filter(|(k, _)| !k.is_empty()) {
+            match map.entry(name.into_owned()) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(value.into_owned());
+                }
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    duplicate.get_or_insert_with(|| e.key().clone());
+                }
+            }
+        }
+        (map.into_iter().collect(), duplicate)
+    }
+
+    fn form_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        let pieces = proptest::sample::select(vec![
+            b"&".to_vec(),
+            b"=".to_vec(),
+            b"%".to_vec(),
+            b"+".to_vec(),
+            b"%2".to_vec(),
+            b"%41".to_vec(),
+            b"%e9".to_vec(),
+            b"%C3%A9".to_vec(),
+            b"%FF".to_vec(),
+            b"\xff".to_vec(),
+            "é".as_bytes().to_vec(),
+            b"a".to_vec(),
+            b"B".to_vec(),
+            b"Name".to_vec(),
+            b"Format".to_vec(),
+        ]);
+        proptest::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn decoding_matches_form_urlencoded(query in form_bytes(), body in form_bytes()) {
+            let mut builder = Builder::default();
+            builder.push_form(&query);
+            builder.push_form(&body);
+            let (params, duplicate) = builder.finish();
+            let got: Vec<(String, String)> =
+                params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            prop_assert_eq!((got, duplicate), reference(&query, &body));
+        }
+    }
+
+    #[test]
+    fn lookups_find_every_name_and_only_those() {
+        let params: Params = [("b", "2"), ("a", "1"), ("c", ""), ("a", "again")]
+            .into_iter()
+            .collect();
+        assert_eq!(params.get("a"), Some("1"));
+        assert_eq!(params.get("b"), Some("2"));
+        assert_eq!(params.get("c"), Some(""));
+        assert_eq!(params.get("d"), None);
+        assert_eq!(params.len(), 3);
+        assert_eq!(format!("{params:?}"), r#"{"a": "1", "b": "2", "c": ""}"#);
     }
 }

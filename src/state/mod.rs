@@ -230,12 +230,12 @@ impl World {
                 if k.access_key_id.is_empty() {
                     return Err(StateError::new(path, "empty AccessKeyId", ""));
                 }
-                let record = KeyRecord {
-                    secret: k.access_key_secret.clone(),
-                    active: k.status == KeyStatus::Active,
-                    account_id: a.account_id.clone(),
+                let record = KeyRecord::new(
+                    &k.access_key_secret,
+                    k.status == KeyStatus::Active,
+                    &a.account_id,
                     user,
-                };
+                );
                 if keys.insert(k.access_key_id.clone(), record).is_some() {
                     return Err(StateError::new(
                         path,
@@ -469,8 +469,8 @@ impl World {
         self.accounts.first().map_or("", |a| a.account_id.as_str())
     }
 
-    pub fn key(&self, access_key_id: &str) -> Option<KeyRecord> {
-        self.keys.get(access_key_id).cloned()
+    pub fn key(&self, access_key_id: &str) -> Option<&KeyRecord> {
+        self.keys.get(access_key_id)
     }
 
     /// A certificate of this account in this region; any other is "not found".

@@ -110,16 +110,10 @@ fn authenticate(capture: &Capture, secret: &str) -> Result<(), ApiError> {
     let decoded = decode_request(method, query, headers, body.into());
     assert_eq!(decoded.duplicate, None, "{}", capture.name);
     let nonces = NonceCache::default();
+    let key = KeyRecord::new(secret, true, "1", None);
     let auth = Authenticator {
         mode: AuthMode::Lenient,
-        lookup_key: |ak: &str| {
-            (ak == "LTAItestkey").then(|| KeyRecord {
-                secret: secret.to_owned(),
-                active: true,
-                account_id: "1".into(),
-                user: None,
-            })
-        },
+        lookup_key: |ak: &str| (ak == "LTAItestkey").then_some(&key),
         default_account: "1",
         nonces: &nonces,
         real_now_ms: 0,

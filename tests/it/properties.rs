@@ -17,12 +17,7 @@ use proptest::prelude::*;
 use crate::helpers::{TestApp, spawn_default};
 
 fn key(secret: &str) -> KeyRecord {
-    KeyRecord {
-        secret: secret.to_owned(),
-        active: true,
-        account_id: "1".into(),
-        user: None,
-    }
+    KeyRecord::new(secret, true, "1", None)
 }
 
 fn authenticate(
@@ -34,9 +29,10 @@ fn authenticate(
 ) -> Result<(), ApiError> {
     let decoded = decode_request(method, query, headers, body.into());
     let nonces = NonceCache::default();
+    let key = key(secret);
     Authenticator {
         mode: AuthMode::Lenient,
-        lookup_key: |ak: &str| (ak == "AK").then(|| key(secret)),
+        lookup_key: |ak: &str| (ak == "AK").then_some(&key),
         default_account: "1",
         nonces: &nonces,
         real_now_ms: 0,

@@ -9,11 +9,12 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 use axum::routing::any;
+use bytes::Bytes;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -348,25 +349,34 @@ async fn process(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large);
     }
-    let read = tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit));
-    let body = read
-        .await
-        .map_err(|_| ApiError::InvalidParameter("Body".into()))?
-        .map_err(|e| {
-            let inner = e.into_inner();
-            if inner.is::<http_body_util::LengthLimitError>() {
-                too_large
-            } else {
-                // A body that broke off or is not valid chunked encoding.
-                tracing::debug!(error = %inner, "cannot read the request body");
-                ApiError::InvalidParameter("Body".into())
-            }
-        })?;
+    let body = if HttpBody::is_end_stream(&body) {
+        // No body at all (a GET, mostly): nothing to wait for, so no timer to set.
+        Bytes::new()
+    } else {
+        read_body(body, limit).await?
+    };
 
     let decoded = decode_request(method, uri.query().unwrap_or(""), headers, body);
     let result = serve(app, seen, real_now, &decoded).await;
     seen.params = decoded.request.params;
     result
+}
+
+/// The whole body, within [`BODY_READ_TIMEOUT`] and `limit` bytes.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    let read = tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit));
+    read.await
+        .map_err(|_| ApiError::InvalidParameter("Body".into()))?
+        .map_err(|e| {
+            let inner = e.into_inner();
+            if inner.is::<http_body_util::LengthLimitError>() {
+                ApiError::RequestEntityTooLarge { limit }
+            } else {
+                // A body that broke off or is not valid chunked encoding.
+                tracing::debug!(error = %inner, "cannot read the request body");
+                ApiError::InvalidParameter("Body".into())
+            }
+        })
 }
 
 /// The checks of SPEC 3.3 from `Format` on, and the action.

@@ -93,18 +93,18 @@ impl Principal {
 }
 
 /// The credentials a request presents.
-enum Presented {
+enum Presented<'r> {
     None,
     V1 {
-        access_key_id: String,
-        signature: Option<String>,
+        access_key_id: &'r str,
+        signature: Option<&'r str>,
     },
     Acs3(acs3::Authorization),
     /// An `Authorization` we cannot read, or a `Signature` without an `AccessKeyId`.
     Unreadable,
 }
 
-fn presented(req: &RpcRequest) -> Presented {
+fn presented(req: &RpcRequest) -> Presented<'_> {
     if let Some(value) = req.headers.get(header::AUTHORIZATION) {
         return value
             .to_str()
@@ -114,14 +114,10 @@ fn presented(req: &RpcRequest) -> Presented {
             .and_then(acs3::parse_authorization)
             .map_or(Presented::Unreadable, Presented::Acs3);
     }
-    let signature = req
-        .params
-        .get("Signature")
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
+    let signature = req.params.get("Signature").filter(|s| !s.is_empty());
     match req.params.get("AccessKeyId").filter(|s| !s.is_empty()) {
-        Some(ak) => Presented::V1 {
-            access_key_id: ak.to_owned(),
+        Some(access_key_id) => Presented::V1 {
+            access_key_id,
             signature,
         },
         None if signature.is_some() => Presented::Unreadable,
@@ -129,7 +125,7 @@ fn presented(req: &RpcRequest) -> Presented {
     }
 }
 
-impl Presented {
+impl Presented<'_> {
     fn access_key_id(&self) -> Option<&str> {
         match self {
             Presented::V1 { access_key_id, .. } => Some(access_key_id),

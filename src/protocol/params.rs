@@ -186,35 +186,33 @@ impl Builder {
     /// Sorts by name; returns the parameters and the name whose second occurrence comes first
     /// on the wire, if any name repeats.
     fn finish(self) -> (Params, Option<String>) {
-        let Builder { text, pairs, .. } = self;
-        let name = |i: usize| pairs[i].0.of(&text);
-        // The common case: sent sorted (as the SDKs mostly do), each name once.
-        if (1..pairs.len()).all(|i| name(i - 1) < name(i)) {
-            return (
-                Params {
-                    text,
-                    entries: pairs,
-                },
-                None,
-            );
-        }
-        let mut order: Vec<usize> = (0..pairs.len()).collect();
-        // Stable: the occurrences of one name stay in wire order.
-        order.sort_by(|&a, &b| name(a).cmp(name(b)));
-        let mut entries: Vec<(Span, Span)> = Vec::with_capacity(pairs.len());
-        let mut first_repeat: Option<usize> = None;
-        for i in order {
-            let repeated = entries
-                .last()
-                .is_some_and(|(last, _)| last.of(&text) == name(i));
-            if repeated {
-                first_repeat = Some(first_repeat.map_or(i, |r| r.min(i)));
-            } else {
-                entries.push(pairs[i]);
+        let Builder {
+            text, mut pairs, ..
+        } = self;
+        let name = |span: &Span| span.of(&text);
+        // Stable, so the occurrences of one name stay in wire order; and since `text` is
+        // written in wire order, where a name starts in it says where it was on the wire.
+        pairs.sort_by(|a, b| name(&a.0).cmp(name(&b.0)));
+        let mut first_repeat: Option<Span> = None;
+        for pair in pairs.windows(2) {
+            let (earlier, later) = (pair[0].0, pair[1].0);
+            if name(&earlier) == name(&later)
+                && first_repeat.is_none_or(|first| later.start < first.start)
+            {
+                first_repeat = Some(later);
             }
         }
-        let duplicate = first_repeat.map(|i| name(i).to_owned());
-        (Params { text, entries }, duplicate)
+        if first_repeat.is_some() {
+            pairs.dedup_by(|later, earlier| name(&later.0) == name(&earlier.0));
+        }
+        let duplicate = first_repeat.map(|span| name(&span).to_owned());
+        (
+            Params {
+                text,
+                entries: pairs,
+            },
+            duplicate,
+        )
     }
 }
 

@@ -8,14 +8,23 @@ use crate::error::ApiError;
 /// The parameters of one API call: query string and form body together, form-decoded, each
 /// name once (the first occurrence wins; [`decode_request`] reports the repeat).
 ///
-/// Kept as one string holding every decoded name and value, plus their positions sorted by
-/// name: the V1 signature, the idempotency fingerprint and the journal all want them sorted, and
-/// this costs two allocations per call where a map of `String`s cost two per parameter.
+/// Kept as one string holding every name and value, plus their positions sorted by name: the
+/// V1 signature, the idempotency fingerprint and the journal all want them sorted, and this
+/// costs two allocations per call where a map of `String`s cost two per parameter.
 #[derive(Clone, Default)]
 pub struct Params {
+    /// The raw input, then any name or value that needed decoding, decoded.
     text: String,
-    /// Byte ranges of (name, value) in `text`, sorted by name, names unique.
-    entries: Vec<(Span, Span)>,
+    /// Sorted by name, names unique.
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    name: Span,
+    value: Span,
+    /// The pair's place on the wire, counting from 0.
+    wire: u32,
 }
 
 /// A byte range of [`Params::text`].
@@ -31,14 +40,22 @@ impl Span {
     }
 }
 
+/// Up to this many parameters a lookup scans them (comparing lengths first, which settles most
+/// names without reading them); past it, it searches by halves.
+const SCAN_UP_TO: usize = 32;
+
 impl Params {
     /// A parameter's value as given, the empty string included.
     pub fn get(&self, name: &str) -> Option<&str> {
-        let i = self
-            .entries
-            .binary_search_by(|(n, _)| n.of(&self.text).cmp(name))
-            .ok()?;
-        Some(self.entries[i].1.of(&self.text))
+        let found = if self.entries.len() <= SCAN_UP_TO {
+            self.entries.iter().find(|e| e.name.of(&self.text) == name)
+        } else {
+            self.entries
+                .binary_search_by(|e| e.name.of(&self.text).cmp(name))
+                .ok()
+                .map(|i| &self.entries[i])
+        };
+        found.map(|e| e.value.of(&self.text))
     }
 
     /// A parameter that must be present and non-empty (SPEC 3.1: empty counts as missing).
@@ -58,7 +75,7 @@ impl Params {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries
             .iter()
-            .map(|(n, v)| (n.of(&self.text), v.of(&self.text)))
+            .map(|e| (e.name.of(&self.text), e.value.of(&self.text)))
     }
 
     pub fn len(&self) -> usize {
@@ -96,7 +113,9 @@ impl<N: AsRef<str>, V: AsRef<str>> FromIterator<(N, V)> for Params {
     fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
         let mut builder = Builder::default();
         for (name, value) in iter {
-            builder.push(name.as_ref(), value.as_ref());
+            let name = builder.span(name.as_ref());
+            let value = builder.span(value.as_ref());
+            builder.push(name, value);
         }
         builder.finish().0
     }
@@ -106,23 +125,24 @@ impl<N: AsRef<str>, V: AsRef<str>> FromIterator<(N, V)> for Params {
 #[derive(Default)]
 struct Builder {
     text: String,
-    /// (name, value) spans in wire order.
-    pairs: Vec<(Span, Span)>,
+    /// In wire order.
+    entries: Vec<Entry>,
     /// Room to decode one escaped name or value in.
     scratch: Vec<u8>,
 }
 
 impl Builder {
-    /// Room for decoding `raw_bytes` of form-encoded input without growing: decoding never
-    /// lengthens it.
+    /// Room for `raw_bytes` of form-encoded input and, should all of it need decoding, its
+    /// decoded form (never longer).
     fn with_capacity(raw_bytes: usize) -> Builder {
         Builder {
-            text: String::with_capacity(raw_bytes),
-            pairs: Vec::with_capacity(16),
+            text: String::with_capacity(2 * raw_bytes),
+            entries: Vec::with_capacity(16),
             scratch: Vec::new(),
         }
     }
 
+    /// Appends `s` to the text.
     fn span(&mut self, s: &str) -> Span {
         let start = self.text.len() as u32;
         self.text.push_str(s);
@@ -132,10 +152,9 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, name: &str, value: &str) {
-        let name = self.span(name);
-        let value = self.span(value);
-        self.pairs.push((name, value));
+    fn push(&mut self, name: Span, value: Span) {
+        let wire = self.entries.len() as u32;
+        self.entries.push(Entry { name, value, wire });
     }
 
     /// Pushes the pairs of a form-encoded string (`application/x-www-form-urlencoded`, as
@@ -147,23 +166,53 @@ impl Builder {
                 for (name, value) in form_pairs(input).filter(|(name, _)| !name.is_empty()) {
                     let name = self.span_decoded(name);
                     let value = self.span_decoded(value);
-                    self.pairs.push((name, value));
+                    self.push(name, value);
                 }
             }
         }
     }
 
-    /// [`Builder::push_form`] for input known to be UTF-8, such as a query string: a name or
-    /// value without `%` or `+` is copied as it is.
+    /// [`Builder::push_form`] for input known to be UTF-8, such as a query string. The input
+    /// is copied once, whole, and a name or value without `%` or `+` is kept where it is in
+    /// that copy: one pass over the bytes, one copy, whatever the number of parameters.
     fn push_form_text(&mut self, input: &str) {
-        for piece in input.split('&').filter(|piece| !piece.is_empty()) {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            if name.is_empty() {
+        let base = self.text.len();
+        self.text.push_str(input);
+        let in_copy = |start: usize, end: usize| Span {
+            start: (base + start) as u32,
+            end: (base + end) as u32,
+        };
+        let mut piece_start = 0;
+        let mut equals: Option<usize> = None;
+        let mut escaped = false;
+        for (i, b) in input.bytes().chain([b'&']).enumerate() {
+            // Most bytes are none of the four: one table lookup passes them.
+            if !FORM_SPECIAL[usize::from(b)] {
                 continue;
             }
-            let name = self.span_text(name);
-            let value = self.span_text(value);
-            self.pairs.push((name, value));
+            match b {
+                b'&' => {
+                    let name_end = equals.unwrap_or(i);
+                    if name_end > piece_start {
+                        let value_start = equals.map_or(i, |eq| eq + 1);
+                        let (name, value) = if escaped {
+                            (
+                                self.span_text(&input[piece_start..name_end]),
+                                self.span_text(&input[value_start..i]),
+                            )
+                        } else {
+                            (in_copy(piece_start, name_end), in_copy(value_start, i))
+                        };
+                        self.push(name, value);
+                    }
+                    piece_start = i + 1;
+                    equals = None;
+                    escaped = false;
+                }
+                b'=' if equals.is_none() => equals = Some(i),
+                b'%' | b'+' => escaped = true,
+                _ => {}
+            }
         }
     }
 
@@ -187,34 +236,35 @@ impl Builder {
     /// on the wire, if any name repeats.
     fn finish(self) -> (Params, Option<String>) {
         let Builder {
-            text, mut pairs, ..
+            text, mut entries, ..
         } = self;
-        let name = |span: &Span| span.of(&text);
-        // Stable, so the occurrences of one name stay in wire order; and since `text` is
-        // written in wire order, where a name starts in it says where it was on the wire.
-        pairs.sort_by(|a, b| name(&a.0).cmp(name(&b.0)));
-        let mut first_repeat: Option<Span> = None;
-        for pair in pairs.windows(2) {
-            let (earlier, later) = (pair[0].0, pair[1].0);
-            if name(&earlier) == name(&later)
-                && first_repeat.is_none_or(|first| later.start < first.start)
-            {
+        let name = |e: &Entry| e.name.of(&text);
+        // Stable, so the occurrences of one name stay in wire order.
+        entries.sort_by(|a, b| name(a).cmp(name(b)));
+        let mut first_repeat: Option<&Entry> = None;
+        for pair in entries.windows(2) {
+            let (earlier, later) = (&pair[0], &pair[1]);
+            if name(earlier) == name(later) && first_repeat.is_none_or(|r| later.wire < r.wire) {
                 first_repeat = Some(later);
             }
         }
-        if first_repeat.is_some() {
-            pairs.dedup_by(|later, earlier| name(&later.0) == name(&earlier.0));
+        let duplicate = first_repeat.map(|e| name(e).to_owned());
+        if duplicate.is_some() {
+            entries.dedup_by(|later, earlier| name(later) == name(earlier));
         }
-        let duplicate = first_repeat.map(|span| name(&span).to_owned());
-        (
-            Params {
-                text,
-                entries: pairs,
-            },
-            duplicate,
-        )
+        (Params { text, entries }, duplicate)
     }
 }
+
+/// The bytes that mean something in a form-encoded string: `&`, `=`, `%` and `+`.
+const FORM_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'&' as usize] = true;
+    table[b'=' as usize] = true;
+    table[b'%' as usize] = true;
+    table[b'+' as usize] = true;
+    table
+};
 
 /// The raw `name=value` pairs of a form-encoded string: split on `&`, empty pieces skipped, a
 /// piece without `=` has an empty value.
@@ -235,6 +285,7 @@ fn form_decode_into(raw: &[u8], out: &mut Vec<u8>) {
         (b as char).to_digit(16).map(|d| d as u8)
     }
     out.clear();
+    out.reserve(raw.len());
     let mut i = 0;
     while i < raw.len() {
         let escaped = match raw[i..] {
@@ -470,6 +521,13 @@ mod tests {
         assert_eq!(params.get("c"), Some(""));
         assert_eq!(params.get("d"), None);
         assert_eq!(params.len(), 3);
+        let many: Params = (0..100)
+            .rev()
+            .map(|n| (format!("p{n}"), n.to_string()))
+            .collect();
+        assert!(many.len() > SCAN_UP_TO);
+        assert!((0..100).all(|n| many.get(&format!("p{n}")) == Some(n.to_string().as_str())));
+        assert_eq!(many.get("p100"), None);
         assert_eq!(format!("{params:?}"), r#"{"a": "1", "b": "2", "c": ""}"#);
     }
 }

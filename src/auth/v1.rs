@@ -33,23 +33,40 @@ pub fn string_to_sign<'a>(
 }
 
 /// `percent_encode(percent_encode(s))`: unreserved bytes stay, each other byte becomes `%25XX`.
-/// Written by hand: this runs over every byte of every V1 request's parameters.
+/// Written by hand, copying runs of unreserved bytes whole: this runs over every byte of every
+/// V1 request's parameters.
 fn push_encoded_twice(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&[
-                b'%',
-                b'2',
-                b'5',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xF)],
-            ]);
+    let bytes = s.as_bytes();
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if UNRESERVED[usize::from(b)] {
+            continue;
         }
+        out.extend_from_slice(&bytes[run_start..i]);
+        out.extend_from_slice(&[
+            b'%',
+            b'2',
+            b'5',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xF)],
+        ]);
+        run_start = i + 1;
     }
+    out.extend_from_slice(&bytes[run_start..]);
 }
+
+/// RFC 3986's unreserved bytes: `A-Z a-z 0-9 - _ . ~`.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
 
 /// The HMAC keyed with a secret (`secret + "&"`), ready to be cloned for each request.
 #[derive(Clone)]

@@ -66,7 +66,9 @@ pub struct StartupError(pub String);
 /// Parses and validates a state document for this configuration.
 fn build_world(config: &Config, clock: &Clock, doc: StateDoc) -> Result<World, state::StateError> {
     let tokens = TokenStore::new(config.idempotency_ttl, MIN_CAPACITY);
-    World::from_doc(doc, clock.now_ms(), tokens)
+    let mut world = World::from_doc(doc, clock.now_ms(), tokens)?;
+    world.set_recording(config.state_file.is_some());
+    Ok(world)
 }
 
 /// Refuses `ClientTokens` outside a state file.
@@ -291,29 +293,31 @@ async fn rpc(State(app): State<Arc<AppState>>, request: Request) -> Response {
             Some(error.code()),
         ),
     };
+    let status = response.status().as_u16();
     let principal = seen.principal.as_ref().map(Principal::label);
-    app.journal.push(Entry {
-        time: real_now,
-        request_id: request_id.clone(),
-        action: seen.action.map(Action::name),
-        account_id: seen.principal.as_ref().map(|p| p.account_id.clone()),
-        principal: principal.clone(),
-        params: std::mem::take(&mut seen.params),
-        http_status: response.status().as_u16(),
-        code: code.clone(),
-    });
     let finished = SystemTime::now();
     CallLine {
         request_id: &request_id,
         action: seen.action.map(Action::name),
         principal: principal.as_deref(),
-        status: response.status().as_u16(),
+        status,
         code: code.as_deref(),
         micros: finished
             .duration_since(started)
             .map_or(0, |d| d.as_micros() as u64),
     }
     .log(app.config.log_format == LogFormat::Json, finished);
+    // Last, so that what the line borrowed moves into the journal rather than being copied.
+    app.journal.push(Entry {
+        time: real_now,
+        request_id,
+        action: seen.action.map(Action::name),
+        account_id: seen.principal.map(|p| p.account_id),
+        principal,
+        params: seen.params,
+        http_status: status,
+        code,
+    });
     response
 }
 

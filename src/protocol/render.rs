@@ -1,6 +1,6 @@
 //! Answers in JSON or XML (SPEC sections 3.2 and 3.3).
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
@@ -12,6 +12,7 @@ pub const HOST_ID: &str = "vpc.aliyuncs.com";
 const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 /// The exact string the Tea SDKs test for before they parse an XML error.
 const XML_CONTENT_TYPE: &str = "text/xml;charset=utf-8";
+const X_ACS_REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
 const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 
 /// The answer format a request asked for.
@@ -35,7 +36,7 @@ fn respond(status: StatusCode, format: Format, request_id: &str, body: String) -
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert("x-acs-request-id", id);
+        headers.insert(X_ACS_REQUEST_ID, id);
     }
     response
 }

@@ -125,6 +125,9 @@ pub struct World {
     pub tokens: TokenStore,
     /// Changes since the last [`World::take_changes`], for persistence.
     changes: Vec<Change>,
+    /// Whether changes are kept for [`World::take_changes`]: only persistence reads them, so
+    /// without a state file they are not even built.
+    recording: bool,
 }
 
 fn unique<'a>(
@@ -428,7 +431,14 @@ impl World {
             certs_per_server,
             tokens,
             changes: Vec::new(),
+            recording: true,
         })
+    }
+
+    /// Stops (or resumes) keeping changes for [`World::take_changes`].
+    pub fn set_recording(&mut self, recording: bool) {
+        self.recording = recording;
+        self.changes.clear();
     }
 
     /// The resources and the ClientTokens, as the persistence file holds them.
@@ -484,8 +494,9 @@ impl World {
     pub fn rename_cert(&mut self, id: &str, name: String) {
         if let Some(cert) = self.certs.get_mut(id) {
             cert.name = name;
-            let doc = cert.to_doc();
-            self.changes.push(Change::PutCert(doc));
+            if self.recording {
+                self.changes.push(Change::PutCert(cert.to_doc()));
+            }
         }
     }
 
@@ -538,8 +549,9 @@ impl World {
         if let Some(cert) = self.certs.get_mut(cert_id) {
             cert.client_cert = Some(pem.cert);
             cert.client_key = Some(pem.key);
-            let doc = cert.to_doc();
-            self.changes.push(Change::PutCert(doc));
+            if self.recording {
+                self.changes.push(Change::PutCert(cert.to_doc()));
+            }
         }
         Ok(())
     }
@@ -563,12 +575,16 @@ impl World {
     }
 
     pub fn insert_cert(&mut self, cert: Cert) {
-        self.changes.push(Change::PutCert(cert.to_doc()));
+        if self.recording {
+            self.changes.push(Change::PutCert(cert.to_doc()));
+        }
         self.put_cert(cert);
     }
 
     pub fn remove_cert(&mut self, id: &str) -> Option<Cert> {
-        self.changes.push(Change::DeleteCert(id.to_owned()));
+        if self.recording {
+            self.changes.push(Change::DeleteCert(id.to_owned()));
+        }
         self.drop_cert(id)
     }
 
@@ -599,14 +615,16 @@ impl World {
         result: Reply,
         real_now_ms: i64,
     ) {
-        self.changes.push(Change::Token(TokenDoc {
-            account_id: key.account_id.clone(),
-            action: key.action.clone(),
-            client_token: key.token.clone(),
-            fingerprint: fingerprint.clone(),
-            result: result.clone(),
-            created_ms: real_now_ms,
-        }));
+        if self.recording {
+            self.changes.push(Change::Token(TokenDoc {
+                account_id: key.account_id.clone(),
+                action: key.action.clone(),
+                client_token: key.token.clone(),
+                fingerprint: fingerprint.clone(),
+                result: result.clone(),
+                created_ms: real_now_ms,
+            }));
+        }
         self.tokens.record(key, fingerprint, result, real_now_ms);
     }
 

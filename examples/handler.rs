@@ -1,5 +1,5 @@
 //! In-process cost of the request pipeline, without sockets: a signed
-//! `ModifySslVpnClientCert` through the router, many times, in µs per request. Used to profile
+//! `ModifySslVpnClientCert` through [`handle`], many times, in µs per request. Used to profile
 //! (`perf record ./target/release/examples/handler`) what `scripts/bench` measures end to end.
 //!
 //! Usage: `cargo run --release --example handler [REQUESTS]`
@@ -8,10 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aliyun_vpc_emulator::auth::{percent_encode, v1};
 use aliyun_vpc_emulator::config::Config;
-use aliyun_vpc_emulator::{AppState, router};
+use aliyun_vpc_emulator::{AppState, handle};
 use axum::body::Body;
 use axum::http::Request;
-use tower::ServiceExt;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -54,14 +53,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(200_000);
-    let app = router(AppState::new(Config::default())?);
+    let app = AppState::new(Config::default())?;
     let path = signed_path();
-    let once = |app: axum::Router| {
+    let once = |app| {
         let path = path.clone();
         async move {
-            let response = app
-                .oneshot(Request::get(&path).body(Body::empty())?)
-                .await?;
+            let response = handle(app, Request::get(&path).body(Body::empty())?).await;
             assert_eq!(response.status(), 200);
             axum::body::to_bytes(response.into_body(), usize::MAX).await?;
             Ok::<(), Box<dyn std::error::Error>>(())

@@ -6,7 +6,8 @@
 //!
 //! ## Layout
 //! - [`config`]: flags and environment variables (section 2).
-//! - [`server`]: the router, the RPC pipeline in the check order of section 3.3, [`run`].
+//! - [`server`]: [`handle`] (admin API or API call, by path), the RPC pipeline in the check
+//!   order of section 3.3, [`run`].
 //! - [`protocol`]: HTTP in (query, form body, `Format`) and JSON/XML out (section 3).
 //! - [`error`]: the one error-code enum of the catalogue (section 3.3).
 //! - [`auth`]: signature V1 and ACS3-HMAC-SHA256, lenient and strict modes (section 4).
@@ -42,4 +43,4 @@ pub mod ram;
 pub mod server;
 pub mod state;
 
-pub use server::{AppState, StartupError, router, run};
+pub use server::{AppState, StartupError, handle, run};

@@ -1,6 +1,7 @@
 //! The request journal of the admin API (SPEC section 8): every API call, refused ones too,
 //! in a bounded ring, without signature fields or secrets.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
@@ -20,7 +21,7 @@ pub struct Entry {
     pub action: Option<&'static str>,
     pub account_id: Option<String>,
     /// `root`, `user:{UserName}` or `anonymous`; null when refused before authentication.
-    pub principal: Option<String>,
+    pub principal: Option<Cow<'static, str>>,
     /// As the call gave them; the signing parameters are left out when shown.
     #[serde(serialize_with = "without_signing_params")]
     pub params: Params,

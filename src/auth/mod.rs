@@ -6,6 +6,7 @@
 pub mod acs3;
 pub mod v1;
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::header;
@@ -83,11 +84,11 @@ pub struct Principal {
 
 impl Principal {
     /// The journal's name for the caller: `root`, `user:{UserName}` or `anonymous`.
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> Cow<'static, str> {
         match &self.identity {
-            Identity::Root => "root".into(),
-            Identity::Anonymous => "anonymous".into(),
-            Identity::User(u) => format!("user:{}", u.name),
+            Identity::Root => Cow::Borrowed("root"),
+            Identity::Anonymous => Cow::Borrowed("anonymous"),
+            Identity::User(u) => Cow::Owned(format!("user:{}", u.name)),
         }
     }
 }

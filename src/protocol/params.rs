@@ -132,12 +132,14 @@ struct Builder {
 }
 
 impl Builder {
-    /// Room for `raw_bytes` of form-encoded input and, should all of it need decoding, its
-    /// decoded form (never longer).
-    fn with_capacity(raw_bytes: usize) -> Builder {
+    /// Room for `raw_bytes` of form-encoded input holding at most `pairs` pairs, plus the
+    /// decoded form of its escaped parts (a signed query's timestamp and signature, mostly).
+    /// Sized tightly: the journal keeps the last 10,000 calls' parameters, and a smaller
+    /// footprint measurably speeds up every call.
+    fn with_capacity(raw_bytes: usize, pairs: usize) -> Builder {
         Builder {
-            text: String::with_capacity(2 * raw_bytes),
-            entries: Vec::with_capacity(16),
+            text: String::with_capacity(raw_bytes + raw_bytes / 4 + 16),
+            entries: Vec::with_capacity(pairs),
             scratch: Vec::new(),
         }
     }
@@ -363,11 +365,14 @@ pub struct Decoded {
 
 /// Decodes query string and form body.
 pub fn decode_request(method: Method, query: &str, headers: HeaderMap, body: Bytes) -> Decoded {
-    let mut builder = Builder::with_capacity(query.len() + body.len());
+    let raw_body: &[u8] = if is_form(&headers) { &body } else { &[] };
+    let ampersands = |input: &[u8]| input.iter().filter(|&&b| b == b'&').count();
+    let mut builder = Builder::with_capacity(
+        query.len() + raw_body.len(),
+        ampersands(query.as_bytes()) + ampersands(raw_body) + 2,
+    );
     builder.push_form_text(query);
-    if is_form(&headers) {
-        builder.push_form(&body);
-    }
+    builder.push_form(raw_body);
     let (params, duplicate) = builder.finish();
     let kept_query = if headers.contains_key(header::AUTHORIZATION) {
         form_pairs(query.as_bytes())

@@ -49,11 +49,17 @@ pub struct Journal {
 
 impl Journal {
     pub fn push(&self, entry: Entry) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() == CAPACITY {
-            entries.pop_front();
-        }
-        entries.push_back(entry);
+        let evicted = {
+            let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            let evicted = (entries.len() == CAPACITY)
+                .then(|| entries.pop_front())
+                .flatten();
+            entries.push_back(entry);
+            evicted
+        };
+        // Freed after the lock is released: the oldest entry's memory is cold, and the other
+        // threads should not wait while it is touched.
+        drop(evicted);
     }
 
     /// Oldest first; `action` filters, `limit` keeps the newest N.

@@ -3,9 +3,9 @@
 //! through a direct write per line cost about 10% of the throughput; a writer thread (one wake-up
 //! per line) tripled the p99 latency instead.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::Write;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How often buffered lines reach stderr.
@@ -25,25 +25,35 @@ pub static STDERR: BufferedStderr = BufferedStderr {
 impl BufferedStderr {
     /// Writes what is buffered to stderr.
     pub fn flush_now(&self) {
+        write_out(self.buffer.lock().unwrap_or_else(PoisonError::into_inner));
+    }
+
+    /// Appends whole lines, and writes them out past [`FLUSH_AT_BYTES`].
+    fn append(&self, lines: &[u8]) {
         let mut buffer = self.buffer.lock().unwrap_or_else(PoisonError::into_inner);
-        write_out(&mut buffer);
+        buffer.extend_from_slice(lines);
+        if buffer.len() >= FLUSH_AT_BYTES {
+            write_out(buffer);
+        }
     }
 }
 
-fn write_out(buffer: &mut Vec<u8>) {
-    if !buffer.is_empty() {
-        let _ = std::io::stderr().write_all(buffer);
-        buffer.clear();
+/// Writes the buffer's lines to stderr without holding the buffer while writing: the lines are
+/// taken out, and stderr is locked before the buffer is released, so that chunks reach stderr
+/// in the order they were taken. A request never waits on a write to stderr.
+fn write_out(mut buffer: MutexGuard<'_, Vec<u8>>) {
+    if buffer.is_empty() {
+        return;
     }
+    let lines = std::mem::replace(&mut *buffer, Vec::with_capacity(FLUSH_AT_BYTES + 1024));
+    let mut stderr = std::io::stderr().lock();
+    drop(buffer);
+    let _ = stderr.write_all(&lines);
 }
 
 impl Write for &BufferedStderr {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut buffer = self.buffer.lock().unwrap_or_else(PoisonError::into_inner);
-        buffer.extend_from_slice(bytes);
-        if buffer.len() >= FLUSH_AT_BYTES {
-            write_out(&mut buffer);
-        }
+        self.append(bytes);
         Ok(bytes.len())
     }
 
@@ -84,11 +94,13 @@ impl CallLine<'_> {
         if tracing::level_filters::LevelFilter::current() < tracing::Level::INFO {
             return;
         }
-        let mut buffer = STDERR.buffer.lock().unwrap_or_else(PoisonError::into_inner);
-        self.write(&mut buffer, json, now);
-        if buffer.len() >= FLUSH_AT_BYTES {
-            write_out(&mut buffer);
-        }
+        // Written outside the buffer's lock, into this thread's own line buffer, so that the
+        // lock is held only to copy the line in.
+        LINE.with_borrow_mut(|line| {
+            line.clear();
+            self.write(line, json, now);
+            STDERR.append(line);
+        });
     }
 
     fn write(&self, out: &mut Vec<u8>, json: bool, now: SystemTime) {
@@ -162,6 +174,8 @@ fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
 struct Stamp([u8; 27]);
 
 thread_local! {
+    /// This thread's line being written.
+    static LINE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// The date and time to the second last written by this thread: it changes once a second.
     static LAST_SECOND: Cell<(u64, [u8; 19])> = const { Cell::new((u64::MAX, [0; 19])) };
 }

@@ -90,24 +90,53 @@ pub fn string_to_sign(
     )
 }
 
-fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha256> {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
-    mac.update(string_to_sign.as_bytes());
-    mac
-}
+/// The HMAC-SHA256 keyed with a secret: prepared once per AccessKey when the state loads, then
+/// cloned for each request.
+#[derive(Clone)]
+pub struct PreparedMac(Hmac<Sha256>);
 
-/// The lower-case hex signature a client with `secret` sends.
-pub fn sign(secret: &str, string_to_sign: &str) -> String {
-    hex::encode(mac(secret, string_to_sign).finalize().into_bytes())
-}
-
-/// Whether the hex `signature` is right, compared in constant time.
-pub fn verify(secret: &str, string_to_sign: &str, signature: &str) -> bool {
-    match hex::decode(signature) {
-        Ok(bytes) => mac(secret, string_to_sign).verify_slice(&bytes).is_ok(),
-        Err(_) => false,
+impl std::fmt::Debug for PreparedMac {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PreparedMac")
     }
+}
+
+impl PreparedMac {
+    pub fn new(secret: &str) -> Self {
+        PreparedMac(
+            Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+                .expect("HMAC takes keys of any length"),
+        )
+    }
+
+    fn mac(&self, string_to_sign: &str) -> Hmac<Sha256> {
+        let mut mac = self.0.clone();
+        mac.update(string_to_sign.as_bytes());
+        mac
+    }
+
+    /// The lower-case hex signature a client with this secret sends.
+    pub fn sign(&self, string_to_sign: &str) -> String {
+        hex::encode(self.mac(string_to_sign).finalize().into_bytes())
+    }
+
+    /// Whether the hex `signature` is right, compared in constant time.
+    pub fn verify(&self, string_to_sign: &str, signature: &str) -> bool {
+        match hex::decode(signature) {
+            Ok(bytes) => self.mac(string_to_sign).verify_slice(&bytes).is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+/// [`PreparedMac::sign`] for a secret given once.
+pub fn sign(secret: &str, string_to_sign: &str) -> String {
+    PreparedMac::new(secret).sign(string_to_sign)
+}
+
+/// [`PreparedMac::verify`] for a secret given once.
+pub fn verify(secret: &str, string_to_sign: &str, signature: &str) -> bool {
+    PreparedMac::new(secret).verify(string_to_sign, signature)
 }
 
 #[cfg(test)]

@@ -45,23 +45,24 @@ pub struct UserGrant {
 /// An AccessKey as the state knows it.
 #[derive(Debug, Clone)]
 pub struct KeyRecord {
-    pub secret: String,
     pub active: bool,
     pub account_id: String,
     /// `None` for an account's own (root) key.
     pub user: Option<UserGrant>,
-    /// The V1 HMAC keyed with this secret, prepared once rather than on every request.
+    /// The HMACs of both schemes keyed with the key's secret, prepared once rather than on
+    /// every request. The secret itself is not kept.
     v1_mac: v1::PreparedMac,
+    acs3_mac: acs3::PreparedMac,
 }
 
 impl KeyRecord {
     pub fn new(secret: &str, active: bool, account_id: &str, user: Option<UserGrant>) -> Self {
         KeyRecord {
-            secret: secret.to_owned(),
             active,
             account_id: account_id.to_owned(),
             user,
             v1_mac: v1::PreparedMac::new(secret),
+            acs3_mac: acs3::PreparedMac::new(secret),
         }
     }
 }
@@ -164,7 +165,7 @@ fn check_signature(
                 &auth.signed_headers,
                 &req.body,
             );
-            if acs3::verify(&key.secret, &sts, &auth.signature) {
+            if key.acs3_mac.verify(&sts, &auth.signature) {
                 return Ok(());
             }
             Err(ApiError::SignatureDoesNotMatch {

@@ -68,7 +68,8 @@ const UNRESERVED: [bool; 256] = {
     table
 };
 
-/// The HMAC keyed with a secret (`secret + "&"`), ready to be cloned for each request.
+/// The HMAC keyed with a secret (`secret + "&"`): prepared once per AccessKey when the state
+/// loads, then cloned for each request.
 #[derive(Clone)]
 pub struct PreparedMac(Hmac<Sha1>);
 
@@ -86,37 +87,34 @@ impl PreparedMac {
         PreparedMac(Hmac::<Sha1>::new_from_slice(&key).expect("HMAC takes keys of any length"))
     }
 
-    /// [`verify`] with the prepared key.
+    fn mac(&self, string_to_sign: &str) -> Hmac<Sha1> {
+        let mut mac = self.0.clone();
+        mac.update(string_to_sign.as_bytes());
+        mac
+    }
+
+    /// The base64 signature a client with this secret sends for this string to sign.
+    pub fn sign(&self, string_to_sign: &str) -> String {
+        STANDARD.encode(self.mac(string_to_sign).finalize().into_bytes())
+    }
+
+    /// Whether `signature` (base64, already form-decoded) is right, compared in constant time.
     pub fn verify(&self, string_to_sign: &str, signature: &str) -> bool {
         match STANDARD.decode(signature) {
-            Ok(bytes) => {
-                let mut mac = self.0.clone();
-                mac.update(string_to_sign.as_bytes());
-                mac.verify_slice(&bytes).is_ok()
-            }
+            Ok(bytes) => self.mac(string_to_sign).verify_slice(&bytes).is_ok(),
             Err(_) => false,
         }
     }
 }
 
-fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha1> {
-    let mut mac = Hmac::<Sha1>::new_from_slice(format!("{secret}&").as_bytes())
-        .expect("HMAC takes keys of any length");
-    mac.update(string_to_sign.as_bytes());
-    mac
-}
-
-/// The base64 signature a client with `secret` sends for this string to sign.
+/// [`PreparedMac::sign`] for a secret given once.
 pub fn sign(secret: &str, string_to_sign: &str) -> String {
-    STANDARD.encode(mac(secret, string_to_sign).finalize().into_bytes())
+    PreparedMac::new(secret).sign(string_to_sign)
 }
 
-/// Whether `signature` (base64, already form-decoded) is right, compared in constant time.
+/// [`PreparedMac::verify`] for a secret given once.
 pub fn verify(secret: &str, string_to_sign: &str, signature: &str) -> bool {
-    match STANDARD.decode(signature) {
-        Ok(bytes) => mac(secret, string_to_sign).verify_slice(&bytes).is_ok(),
-        Err(_) => false,
-    }
+    PreparedMac::new(secret).verify(string_to_sign, signature)
 }
 
 #[cfg(test)]

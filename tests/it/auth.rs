@@ -55,15 +55,20 @@ async fn lenient_verifies_known_keys() {
             .status,
         200
     );
+    let method_changed = modify(CERT1, &[])
+        .sign_v1(ROOT_KEY, ROOT_SECRET)
+        .into_form_post()
+        .send(&app)
+        .await;
     assert_eq!(
-        modify(CERT1, &[])
-            .sign_v1(ROOT_KEY, ROOT_SECRET)
-            .into_form_post()
-            .send(&app)
-            .await
-            .status,
-        400,
+        method_changed.status, 400,
         "the signature covers the method"
+    );
+    assert_eq!(
+        method_changed.json()["Code"],
+        "SignatureDoesNotMatch",
+        "{}",
+        method_changed.body
     );
 
     modify(CERT1, &[])

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use aliyun_vpc_emulator::clock::real_now_ms;
+use aliyun_vpc_emulator::config::Config;
 use serde_json::{Value, json};
 use x509_parser::pem::parse_x509_pem;
 
@@ -11,17 +12,16 @@ use crate::helpers::*;
 
 const DAY_MS: i64 = 86_400_000;
 
+/// The IDs a list call answers; the call must succeed, so that an empty list is a real one.
 async fn listed_ids(app: &TestApp, extra: &[(&str, &str)]) -> Vec<String> {
-    let body = list(extra).send(app).await.json();
-    body["SslVpnClientCertKeys"]["SslVpnClientCertKey"]
+    let answer = list(extra).send(app).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()["SslVpnClientCertKeys"]["SslVpnClientCertKey"]
         .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| i["SslVpnClientCertId"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+        .expect("a list of certificates")
+        .iter()
+        .map(|i| i["SslVpnClientCertId"].as_str().expect("an ID").to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -53,6 +53,7 @@ async fn create_answers_a_new_id_with_the_real_shape() {
 
     // Without a name, the name is the ID.
     let unnamed = create(&[]).send(&app).await.json();
+    assert!(unnamed["SslVpnClientCertId"].is_string(), "{unnamed}");
     assert_eq!(unnamed["Name"], unnamed["SslVpnClientCertId"]);
     assert_eq!(listed_ids(&app, &[]).await.len(), 4);
 }
@@ -61,9 +62,22 @@ async fn create_answers_a_new_id_with_the_real_shape() {
 async fn ids_follow_the_seed() {
     let a = spawn_default().await;
     let b = spawn_default().await;
+    let other_seed = spawn_with(
+        Config {
+            seed: Some(43),
+            ..test_config()
+        },
+        None,
+    )
+    .await;
     let first = create(&[]).send(&a).await.json()["SslVpnClientCertId"].clone();
+    assert!(first.is_string(), "{first}");
     assert_eq!(
         create(&[]).send(&b).await.json()["SslVpnClientCertId"],
+        first
+    );
+    assert_ne!(
+        create(&[]).send(&other_seed).await.json()["SslVpnClientCertId"],
         first
     );
 }
@@ -600,6 +614,10 @@ async fn delete_removes_and_replays() {
     // The retry of the successful delete still answers its result.
     let replay = delete(CERT1, &[("ClientToken", "del-1")]).send(&app).await;
     assert_eq!(replay.status, 200);
+    assert_eq!(
+        replay.body,
+        json!({"RequestId": replay.request_id()}).to_string()
+    );
     assert_eq!(listed_ids(&app, &[]).await, [CERT2]);
 }
 
@@ -627,6 +645,11 @@ async fn delete_refusals() {
             "InvalidSslVpnClientCertId.NotFound",
             "The specified SSL VPN client cert id does not exist.",
         );
+    assert_eq!(
+        listed_ids(&app, &[]).await,
+        [CERT1, CERT2],
+        "nothing deleted"
+    );
     let app = spawn_test_active().await;
     assert_eq!(
         delete(CERT1, &[])

@@ -185,12 +185,13 @@ fn every_flag_has_its_environment_variable() {
     assert!(exported.contains("env-region-1"), "{exported}");
     let (code, log) = terminate_with_log(&mut child);
     assert_eq!(code, Some(0));
-    // JSON log lines.
+    // JSON log lines, the refused call's among them.
     assert!(
         log.lines()
             .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
         "{log}"
     );
+    assert!(log.lines().any(|l| l.contains("\"api call\"")), "{log}");
 
     // The name rule, the token TTL and the seed, in lenient mode on the default fixtures.
     let lenient = [

@@ -139,15 +139,36 @@ impl Answer {
 
     /// Asserts status and the exact error envelope of SPEC 3.3 (RequestId from the answer).
     pub fn assert_error(&self, status: u16, code: &str, message: &str) {
+        self.assert_envelope(status, code, message, None);
+    }
+
+    /// [`Answer::assert_error`] for a RAM denial of `action` to RAM user `user` of account
+    /// 1000000000000001: the envelope with its `AccessDeniedDetail` (SPEC section 5).
+    pub fn assert_denied(&self, status: u16, code: &str, message: &str, action: &str, user: &str) {
+        let detail = serde_json::json!({
+            "AuthAction": format!("vpc:{action}"),
+            "AuthPrincipalType": "SubUser",
+            "AuthPrincipalDisplayName": user,
+            "AuthPrincipalOwnerId": "1000000000000001",
+            "NoPermissionType": "ImplicitDeny",
+            "PolicyType": "AccountLevelIdentityBasedPolicy"
+        });
+        self.assert_envelope(status, code, message, Some(detail));
+    }
+
+    fn assert_envelope(&self, status: u16, code: &str, message: &str, detail: Option<Value>) {
         assert_eq!(self.status, status, "body: {}", self.body);
         let rid = self.request_id();
-        let expected = serde_json::json!({
+        let mut expected = serde_json::json!({
             "RequestId": rid,
             "HostId": "vpc.aliyuncs.com",
             "Code": code,
             "Message": message,
             "Recommend": format!("https://api.aliyun.com/troubleshoot?q={code}&product=Vpc&requestId={rid}"),
         });
+        if let Some(detail) = detail {
+            expected["AccessDeniedDetail"] = detail;
+        }
         assert_eq!(self.body, expected.to_string());
         assert_eq!(self.header("x-acs-request-id"), Some(rid.as_str()));
         assert_eq!(

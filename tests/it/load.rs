@@ -183,6 +183,12 @@ async fn mixed_load_keeps_the_state_consistent() {
         .map(|(_, n)| n)
         .sum();
     assert_eq!(fives, 0, "5xx answers: {:?}", ledger.statuses);
+    // The state checks below mean something only if changes were acknowledged.
+    assert!(
+        !ledger.created.is_empty() && !ledger.deleted.is_empty(),
+        "no acknowledged creates or deletes: {:?}",
+        ledger.statuses
+    );
     let state = Req::get(Vec::new())
         .path("/_emulator/state")
         .send(&app)

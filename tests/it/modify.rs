@@ -48,6 +48,7 @@ async fn without_a_name_nothing_changes() {
     let app = spawn_default().await;
     let answer = modify(CERT2, &[]).send(&app).await;
     assert_eq!(answer.json()["Name"], "cert2");
+    assert_eq!(cert_name(&app, CERT2).await.as_deref(), Some("cert2"));
 }
 
 #[tokio::test]
@@ -117,6 +118,10 @@ async fn rename_works_while_the_gateway_is_updating() {
             .await
             .status,
         200
+    );
+    assert_eq!(
+        cert_name(&app, CERT1).await.as_deref(),
+        Some("during update")
     );
 }
 

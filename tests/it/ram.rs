@@ -1,29 +1,6 @@
 //! Accounts and RAM authorization (SPEC section 5).
 
-use serde_json::json;
-
 use crate::helpers::*;
-
-fn denied(answer: &Answer, status: u16, code: &str, message: &str, action: &str, user: &str) {
-    assert_eq!(answer.status, status, "{}", answer.body);
-    let rid = answer.request_id();
-    let expected = json!({
-        "RequestId": rid,
-        "HostId": "vpc.aliyuncs.com",
-        "Code": code,
-        "Message": message,
-        "Recommend": format!("https://api.aliyun.com/troubleshoot?q={code}&product=Vpc&requestId={rid}"),
-        "AccessDeniedDetail": {
-            "AuthAction": format!("vpc:{action}"),
-            "AuthPrincipalType": "SubUser",
-            "AuthPrincipalDisplayName": user,
-            "AuthPrincipalOwnerId": "1000000000000001",
-            "NoPermissionType": "ImplicitDeny",
-            "PolicyType": "AccountLevelIdentityBasedPolicy"
-        }
-    });
-    assert_eq!(answer.body, expected.to_string());
-}
 
 #[tokio::test]
 async fn a_user_without_the_action_is_forbidden() {
@@ -32,8 +9,7 @@ async fn a_user_without_the_action_is_forbidden() {
         .sign_v1(READONLY_KEY, READONLY_SECRET)
         .send(&app)
         .await;
-    denied(
-        &answer,
+    answer.assert_denied(
         403,
         "Forbidden",
         "User not authorized to operate on the specified resource.",
@@ -44,8 +20,7 @@ async fn a_user_without_the_action_is_forbidden() {
         .sign_acs3("LTAInobody", "NobodySecret", app.addr)
         .send(&app)
         .await;
-    denied(
-        &answer,
+    answer.assert_denied(
         403,
         "Forbidden",
         "User not authorized to operate on the specified resource.",
@@ -67,8 +42,7 @@ async fn a_user_outside_its_resources_is_forbbiden_sub_user() {
         .sign_v1("LTAIops", "OpsSecret")
         .send(&app)
         .await;
-    denied(
-        &answer,
+    answer.assert_denied(
         403,
         "Forbbiden.SubUser",
         "User not authorized to operate on the specified resource as your account is created by another user.",

@@ -363,9 +363,14 @@ pub struct Decoded {
     pub duplicate: Option<String>,
 }
 
-/// Decodes query string and form body.
+/// Decodes the query string and, for a POST, a form body.
 pub fn decode_request(method: Method, query: &str, headers: HeaderMap, body: Bytes) -> Decoded {
-    let raw_body: &[u8] = if is_form(&headers) { &body } else { &[] };
+    // SPEC 3.1: a form body carries parameters on POST only.
+    let raw_body: &[u8] = if method == Method::POST && is_form(&headers) {
+        &body
+    } else {
+        &[]
+    };
     let ampersands = |input: &[u8]| input.iter().filter(|&&b| b == b'&').count();
     let mut builder = Builder::with_capacity(
         query.len() + raw_body.len(),
@@ -425,6 +430,17 @@ mod tests {
         assert!(p.required("Empty").is_err());
         assert_eq!(p.filter("Empty"), None);
         assert_eq!(d.duplicate, None);
+    }
+
+    #[test]
+    fn a_form_body_counts_on_post_only() {
+        let d = decode_request(
+            Method::GET,
+            "",
+            form_headers(),
+            Bytes::from_static(b"Action=X"),
+        );
+        assert_eq!(d.request.params.get("Action"), None);
     }
 
     #[test]

@@ -414,6 +414,10 @@ async fn serve(
     real_now: i64,
     decoded: &Decoded,
 ) -> Result<Reply, ApiError> {
+    // SPEC 8: the journal names the action whenever it is one the emulator knows, even when
+    // the call is refused before the action is checked.
+    seen.action =
+        param_or_header(&decoded.request, "Action", "x-acs-action").and_then(Action::parse);
     seen.format = parse_format(decoded.request.params.get("Format"))?;
     if let Some(name) = &decoded.duplicate {
         return Err(ApiError::InvalidParameter(name.clone()));
@@ -428,7 +432,6 @@ async fn serve(
         return Err(ApiError::InvalidVersion);
     }
     let action = Action::parse(action_name).ok_or(ApiError::InvalidActionNotFound)?;
-    seen.action = Some(action);
 
     let principal = {
         let world = app.world.read().unwrap_or_else(PoisonError::into_inner);

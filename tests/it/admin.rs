@@ -295,6 +295,23 @@ async fn the_journal_records_every_call_without_secrets() {
         400,
         "limit: not a whole number (many)",
     );
+    // A known action refused before the action itself is checked is still journaled under it.
+    modify(CERT1, &[])
+        .without("Version")
+        .param("Version", "2014-05-26")
+        .send(&app)
+        .await
+        .assert_error(
+            400,
+            "InvalidVersion",
+            "Specified parameter Version is not valid.",
+        );
+    let refused = admin("GET", "requests?action=ModifySslVpnClientCert&limit=1", "")
+        .send(&app)
+        .await
+        .json();
+    assert_eq!(refused[0]["Code"], "InvalidVersion", "{refused}");
+    assert_eq!(refused[0]["Action"], "ModifySslVpnClientCert");
     assert_eq!(admin("DELETE", "requests", "").send(&app).await.status, 200);
     assert_eq!(
         admin("GET", "requests", "").send(&app).await.json(),

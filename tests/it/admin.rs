@@ -297,8 +297,7 @@ async fn the_journal_records_every_call_without_secrets() {
     );
     // A known action refused before the action itself is checked is still journaled under it.
     modify(CERT1, &[])
-        .without("Version")
-        .param("Version", "2014-05-26")
+        .set("Version", "2014-05-26")
         .send(&app)
         .await
         .assert_error(

@@ -502,8 +502,7 @@ async fn list_pages_filters_and_orders() {
     );
     assert_eq!(
         list(&[])
-            .without("RegionId")
-            .param("RegionId", "cn-shanghai")
+            .set("RegionId", "cn-shanghai")
             .send(&app)
             .await
             .json()["TotalCount"],
@@ -573,8 +572,7 @@ async fn list_checks_only_the_action() {
 async fn list_as_xml_has_the_wrappers() {
     let app = spawn_default().await;
     let xml = list(&[("PageSize", "1")])
-        .without("Format")
-        .param("Format", "XML")
+        .set("Format", "XML")
         .send(&app)
         .await;
     let rid = xml

@@ -371,6 +371,11 @@ impl Req {
         self
     }
 
+    /// Gives `name` this value instead of the one it had (moved to the end of the query).
+    pub fn set(self, name: &str, value: &str) -> Req {
+        self.without(name).param(name, value)
+    }
+
     /// Moves every query parameter into a form body (as pop-core's POST does).
     pub fn into_form_post(mut self) -> Req {
         self.method = "POST".into();

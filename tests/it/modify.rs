@@ -97,8 +97,7 @@ async fn legacy_name_rule() {
 async fn certificates_are_found_only_in_their_region() {
     let app = spawn_test().await;
     modify(CERT1, &[])
-        .without("RegionId")
-        .param("RegionId", "cn-shanghai")
+        .set("RegionId", "cn-shanghai")
         .send(&app)
         .await
         .assert_error(
@@ -166,8 +165,7 @@ async fn describe_regions_in_both_languages() {
     assert!(names.contains(&"Germany (Frankfurt)"));
 
     let xml = rpc("DescribeRegions", &[("AcceptLanguage", "en-US")])
-        .without("Format")
-        .param("Format", "XML")
+        .set("Format", "XML")
         .send(&app)
         .await;
     assert!(xml.body.contains("<Regions><Region><RegionId>cn-qingdao</RegionId><LocalName>China (Qingdao)</LocalName><RegionEndpoint>vpc.aliyuncs.com</RegionEndpoint></Region><Region>"), "{}", xml.body);

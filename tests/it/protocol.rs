@@ -109,11 +109,7 @@ async fn pop_core_style_form_post_carries_every_parameter() {
 #[tokio::test]
 async fn format_is_case_insensitive_and_other_values_are_refused_in_json() {
     let app = spawn_default().await;
-    let xml = modify(CERT1, &[])
-        .without("Format")
-        .param("Format", "xml")
-        .send(&app)
-        .await;
+    let xml = modify(CERT1, &[]).set("Format", "xml").send(&app).await;
     assert_eq!(xml.status, 200);
     assert_eq!(xml.header("content-type"), Some("text/xml;charset=utf-8"));
     let rid = xml
@@ -127,11 +123,7 @@ async fn format_is_case_insensitive_and_other_values_are_refused_in_json() {
         )
     );
     for json in ["json", "JSON", "None"] {
-        let answer = modify(CERT1, &[])
-            .without("Format")
-            .param("Format", json)
-            .send(&app)
-            .await;
+        let answer = modify(CERT1, &[]).set("Format", json).send(&app).await;
         assert_eq!(
             answer.header("content-type"),
             Some("application/json;charset=utf-8")
@@ -139,8 +131,7 @@ async fn format_is_case_insensitive_and_other_values_are_refused_in_json() {
         assert_eq!(answer.json()["Name"], "cert1");
     }
     modify(CERT1, &[])
-        .without("Format")
-        .param("Format", "yaml")
+        .set("Format", "yaml")
         .send(&app)
         .await
         .assert_error(
@@ -154,8 +145,7 @@ async fn format_is_case_insensitive_and_other_values_are_refused_in_json() {
 async fn errors_follow_the_requested_format() {
     let app = spawn_default().await;
     let answer = modify("vsc-nope", &[])
-        .without("Format")
-        .param("Format", "XML")
+        .set("Format", "XML")
         .send(&app)
         .await;
     assert_eq!(answer.status, 404);
@@ -213,8 +203,7 @@ async fn action_and_version_are_checked_in_order() {
         .await
         .assert_error(400, "MissingParameter", &mp("Action"));
     modify(CERT1, &[])
-        .without("Action")
-        .param("Action", "")
+        .set("Action", "")
         .send(&app)
         .await
         .assert_error(400, "MissingParameter", &mp("Action"));
@@ -224,8 +213,7 @@ async fn action_and_version_are_checked_in_order() {
         .await
         .assert_error(400, "MissingParameter", &mp("Version"));
     modify(CERT1, &[])
-        .without("Version")
-        .param("Version", "2014-05-26")
+        .set("Version", "2014-05-26")
         .send(&app)
         .await
         .assert_error(
@@ -267,8 +255,7 @@ async fn required_parameters_and_regions() {
             "RegionId is mandatory for this action.",
         );
     modify(CERT1, &[])
-        .without("RegionId")
-        .param("RegionId", "")
+        .set("RegionId", "")
         .send(&app)
         .await
         .assert_error(
@@ -282,8 +269,7 @@ async fn required_parameters_and_regions() {
         "SslVpnClientCertId is mandatory for this action.",
     );
     modify(CERT1, &[])
-        .without("RegionId")
-        .param("RegionId", "mars-north-1")
+        .set("RegionId", "mars-north-1")
         .send(&app)
         .await
         .assert_error(
@@ -334,8 +320,7 @@ async fn checks_run_in_the_documented_order() {
     let app = spawn_test().await;
     // Format before duplicates.
     modify(CERT1, &[("Name", "a"), ("Name", "b"), ("Format", "bad")])
-        .without("Format")
-        .param("Format", "bad")
+        .set("Format", "bad")
         .send(&app)
         .await
         .assert_error(
@@ -355,16 +340,14 @@ async fn checks_run_in_the_documented_order() {
         );
     // Signature before region.
     let answer = modify(CERT1, &[])
-        .without("RegionId")
-        .param("RegionId", "mars")
+        .set("RegionId", "mars")
         .sign_v1(ROOT_KEY, "wrong")
         .send(&app)
         .await;
     assert_eq!(answer.json()["Code"], "SignatureDoesNotMatch");
     // Region before other required parameters.
     modify("", &[])
-        .without("RegionId")
-        .param("RegionId", "mars")
+        .set("RegionId", "mars")
         .send(&app)
         .await
         .assert_error(

@@ -2,6 +2,7 @@
 //! answer a chosen error, after authentication and before anything changes, optionally after a
 //! delay.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -102,14 +103,16 @@ impl FaultRule {
 #[derive(Debug, Default)]
 pub struct Faults {
     rules: Mutex<Vec<FaultRule>>,
+    /// Whether there are rules: every API call asks, and almost always there are none, so the
+    /// answer is read without taking the lock. Written only while the lock is held.
+    armed: AtomicBool,
 }
 
 impl Faults {
     pub fn add(&self, rule: FaultRule) {
-        self.rules
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(rule);
+        let mut rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
+        rules.push(rule);
+        self.armed.store(true, Ordering::Release);
     }
 
     pub fn list(&self) -> Vec<FaultRule> {
@@ -120,14 +123,16 @@ impl Faults {
     }
 
     pub fn clear(&self) {
-        self.rules
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        let mut rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
+        rules.clear();
+        self.armed.store(false, Ordering::Release);
     }
 
     /// The first rule for this action (oldest first) uses up one of its calls.
     pub fn take(&self, action: &str, max_body_bytes: usize) -> Option<Fault> {
+        if !self.armed.load(Ordering::Acquire) {
+            return None;
+        }
         let mut rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
         let index = rules
             .iter()
@@ -137,6 +142,7 @@ impl Faults {
         rule.count -= 1;
         if rule.count == 0 {
             rules.remove(index);
+            self.armed.store(!rules.is_empty(), Ordering::Release);
         }
         Some(fault)
     }
@@ -213,5 +219,11 @@ mod tests {
         );
         assert_eq!(faults.take("DescribeRegions", 10), None);
         assert!(faults.list().is_empty());
+        // Used up, then armed again; cleared, then nothing applies.
+        faults.add(rule(r#"{"Action": "*", "Code": "Throttling"}"#));
+        assert!(faults.take("DescribeRegions", 10).is_some());
+        faults.add(rule(r#"{"Action": "*", "Code": "Throttling"}"#));
+        faults.clear();
+        assert_eq!(faults.take("DescribeRegions", 10), None);
     }
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::faults::FaultRule;
 use crate::server::AppState;
-use crate::state;
+use crate::state::{self, World};
 
 /// Large enough for a 100,000-certificate state.
 const MAX_ADMIN_BODY: usize = 1 << 30;
@@ -50,11 +50,7 @@ async fn json_body<T: for<'de> Deserialize<'de>>(body: Body) -> Result<T, Respon
     let bytes = axum::body::to_bytes(body, MAX_ADMIN_BODY)
         .await
         .map_err(|e| bad_request(format!("cannot read the body: {e}")))?;
-    let de = &mut serde_json::Deserializer::from_slice(&bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        bad_request(format!("{path}: {}", e.into_inner()))
-    })
+    crate::json::from_slice(&bytes).map_err(|e| bad_request(e.to_string()))
 }
 
 pub async fn handle(
@@ -67,6 +63,12 @@ pub async fn handle(
 ) -> Response {
     // Everything under `/_emulator/`, the bare prefix included, is the admin namespace.
     let path = uri.path().strip_prefix("/_emulator/").unwrap_or_default();
+    // HEAD answers as GET; the HTTP layer sends no body for it (SPEC section 13).
+    let method = if method == Method::HEAD {
+        Method::GET
+    } else {
+        method
+    };
     if path == "health" {
         return match method {
             Method::GET => Json(json!({
@@ -85,7 +87,13 @@ pub async fn handle(
     }
     match path {
         "state" => match method {
-            Method::GET => Json(app.read_world().to_doc()).into_response(),
+            Method::GET => match app.read_durable(World::to_doc).await {
+                Some(doc) => Json(doc).into_response(),
+                None => refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the state file could not be written",
+                ),
+            },
             Method::PUT => put_state(&app, body).await,
             _ => wrong_method("state", "GET or PUT"),
         },
@@ -200,16 +208,13 @@ async fn move_clock(app: &AppState, body: Body) -> Response {
         Ok(c) => c,
         Err(refusal) => return refusal,
     };
-    match (change.advance_seconds, change.now) {
-        (Some(seconds), None) => {
-            let target = app
-                .clock
-                .now_ms()
-                .saturating_add(seconds.saturating_mul(1000));
-            app.clock.set_now_ms(target);
-        }
+    let moved = match (change.advance_seconds, change.now) {
+        (Some(seconds), None) => app.clock.advance(seconds),
         (None, Some(now)) => app.clock.set_now_ms(now),
         _ => return bad_request("give exactly one of AdvanceSeconds and Now"),
+    };
+    if let Err(e) = moved {
+        return bad_request(e.to_string());
     }
     Json(json!({ "Now": app.clock.now_ms() })).into_response()
 }

@@ -18,19 +18,38 @@ const NOT_FINGERPRINTED: &[&str] = &["ClientToken", "Format", "Version", "Action
 /// At least this many tokens are kept; past it the oldest go first.
 pub const MIN_CAPACITY: usize = 100_000;
 
-/// The parameters that make two requests "the same" (sorted `name=value` lines).
+/// The parameters that make two requests "the same": a JSON array of `[name, value]` pairs in
+/// name order. JSON escaping makes it unambiguous (SPEC section 13): two different parameter sets
+/// never share one, whatever characters their names and values hold.
 pub fn fingerprint(params: &Params) -> String {
-    let mut out = String::new();
-    for (name, value) in params.iter() {
-        if NOT_FINGERPRINTED.contains(&name) || SIGNING_PARAMS.contains(&name) {
-            continue;
-        }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
-        out.push('\n');
+    let pairs: Vec<(&str, &str)> = fingerprinted(params).collect();
+    serde_json::to_string(&pairs).unwrap_or_default()
+}
+
+fn fingerprinted(params: &Params) -> impl Iterator<Item = (&str, &str)> {
+    params
+        .iter()
+        .filter(|(name, _)| !NOT_FINGERPRINTED.contains(name) && !SIGNING_PARAMS.contains(name))
+}
+
+/// Whether a request matches a remembered fingerprint. Records written before fingerprints were
+/// JSON (sorted `name=value` lines, which a newline in a value made ambiguous) are compared in
+/// their own form, and never match a request whose parameters hold a newline or `=` in a name.
+fn same_request(stored: &str, fingerprint: &str, params: &Params) -> bool {
+    if stored.starts_with('[') || stored.is_empty() {
+        return stored == fingerprint;
     }
-    out
+    let mut legacy = String::new();
+    for (name, value) in fingerprinted(params) {
+        if name.contains(['\n', '=']) || value.contains('\n') {
+            return false;
+        }
+        legacy.push_str(name);
+        legacy.push('=');
+        legacy.push_str(value);
+        legacy.push('\n');
+    }
+    stored == legacy
 }
 
 /// A ClientToken is 1 to 64 characters of printable ASCII.
@@ -117,26 +136,17 @@ impl TokenStore {
         }
     }
 
-    /// An empty store with the same limits.
-    pub fn emptied(&self) -> Self {
-        TokenStore {
-            records: HashMap::new(),
-            order: VecDeque::new(),
-            ttl_ms: self.ttl_ms,
-            capacity: self.capacity,
-        }
-    }
-
     /// The remembered result for a replay, a mismatch error, or `None` for a new token.
     pub fn check(
         &self,
         key: &TokenKey,
         fingerprint: &str,
+        params: &Params,
         real_now_ms: i64,
     ) -> Result<Option<Reply>, ApiError> {
         match self.records.get(key) {
             Some(r) if real_now_ms - r.created_ms < self.ttl_ms => {
-                if r.fingerprint == fingerprint {
+                if same_request(&r.fingerprint, fingerprint, params) {
                     Ok(Some(r.result.clone()))
                 } else {
                     Err(ApiError::IdempotentParameterMismatch)
@@ -252,26 +262,44 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(fingerprint(&a), fingerprint(&b));
-        assert_eq!(fingerprint(&a), "Name=x\nRegionId=r\n");
+        assert_eq!(fingerprint(&a), r#"[["Name","x"],["RegionId","r"]]"#);
+    }
+
+    #[test]
+    fn the_fingerprint_is_unambiguous() {
+        let folded: Params = [("Name", "x\nO=1")].into_iter().collect();
+        let split: Params = [("Name", "x"), ("O", "1")].into_iter().collect();
+        assert_ne!(fingerprint(&folded), fingerprint(&split));
+        let quoted: Params = [("Name", "a\",\"b")].into_iter().collect();
+        let two: Params = [("Name", "a"), ("b", "")].into_iter().collect();
+        assert_ne!(fingerprint(&quoted), fingerprint(&two));
+        // A record of the older form still matches its own request, and never an ambiguous one.
+        assert!(same_request("Name=x\nO=1\n", &fingerprint(&split), &split));
+        assert!(!same_request(
+            "Name=x\nO=1\n",
+            &fingerprint(&folded),
+            &folded
+        ));
     }
 
     #[test]
     fn replay_mismatch_expiry_and_bound() {
         let mut store = TokenStore::new(10, 2);
-        assert_eq!(store.check(&key("t"), "f", 0), Ok(None));
-        store.record(key("t"), "f".into(), reply("a"), 0);
-        assert_eq!(store.check(&key("t"), "f", 1), Ok(Some(reply("a"))));
+        let p = Params::default();
+        assert_eq!(store.check(&key("t"), "[f]", &p, 0), Ok(None));
+        store.record(key("t"), "[f]".into(), reply("a"), 0);
+        assert_eq!(store.check(&key("t"), "[f]", &p, 1), Ok(Some(reply("a"))));
         assert_eq!(
-            store.check(&key("t"), "g", 1),
+            store.check(&key("t"), "[g]", &p, 1),
             Err(ApiError::IdempotentParameterMismatch)
         );
         // Expired after 10 s of real time.
-        assert_eq!(store.check(&key("t"), "g", 10_000), Ok(None));
+        assert_eq!(store.check(&key("t"), "[g]", &p, 10_000), Ok(None));
         // The bound drops the oldest first.
-        store.record(key("u"), "f".into(), reply("b"), 1);
-        store.record(key("v"), "f".into(), reply("c"), 2);
+        store.record(key("u"), "[f]".into(), reply("b"), 1);
+        store.record(key("v"), "[f]".into(), reply("c"), 2);
         assert_eq!(store.len(), 2);
-        assert_eq!(store.check(&key("t"), "g", 3), Ok(None));
-        assert_eq!(store.check(&key("v"), "f", 3), Ok(Some(reply("c"))));
+        assert_eq!(store.check(&key("t"), "[g]", &p, 3), Ok(None));
+        assert_eq!(store.check(&key("v"), "[f]", &p, 3), Ok(Some(reply("c"))));
     }
 }

@@ -12,6 +12,26 @@ use crate::protocol::{Params, SIGNING_PARAMS};
 /// How many calls the journal keeps; past it the oldest go first.
 pub const CAPACITY: usize = 10_000;
 
+/// How much memory the journal's entries may hold in all; past it the oldest go first
+/// (SPEC section 13).
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// A refused call's parameter values are kept up to this many bytes each, then [`CUT_MARK`].
+pub const MAX_REFUSED_VALUE_BYTES: usize = 4 * 1024;
+pub const CUT_MARK: &str = "...[cut]";
+
+/// `value` cut to at most [`MAX_REFUSED_VALUE_BYTES`] (at a character boundary), marked.
+fn cut(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.len() <= MAX_REFUSED_VALUE_BYTES {
+        return value.into();
+    }
+    let mut end = MAX_REFUSED_VALUE_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{CUT_MARK}", &value[..end]).into()
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Entry {
@@ -42,19 +62,58 @@ fn without_signing_params<S: Serializer>(
     )
 }
 
+impl Entry {
+    /// About how much memory the entry holds.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + self.request_id.capacity()
+            + self.params.heap_bytes()
+            + self.account_id.as_ref().map_or(0, String::capacity)
+            + self.code.as_ref().map_or(0, String::capacity)
+            + match &self.principal {
+                Some(Cow::Owned(p)) => p.capacity(),
+                _ => 0,
+            }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Ring {
+    entries: VecDeque<(Entry, usize)>,
+    bytes: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct Journal {
-    entries: Mutex<VecDeque<Entry>>,
+    ring: Mutex<Ring>,
 }
 
 impl Journal {
-    pub fn push(&self, entry: Entry) {
+    /// Records a call. A refused call's long values are cut (it may carry a whole body of
+    /// junk); the journal stays within [`CAPACITY`] entries and [`MAX_BYTES`].
+    pub fn push(&self, mut entry: Entry) {
+        if entry.code.is_some()
+            && entry
+                .params
+                .iter()
+                .any(|(_, v)| v.len() > MAX_REFUSED_VALUE_BYTES)
+        {
+            entry.params = entry.params.iter().map(|(n, v)| (n, cut(v))).collect();
+        }
+        let size = entry.bytes();
         let evicted = {
-            let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            let evicted = (entries.len() == CAPACITY)
-                .then(|| entries.pop_front())
-                .flatten();
-            entries.push_back(entry);
+            let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut evicted = Vec::new();
+            while !ring.entries.is_empty()
+                && (ring.entries.len() >= CAPACITY || ring.bytes + size > MAX_BYTES)
+            {
+                if let Some((old, old_size)) = ring.entries.pop_front() {
+                    ring.bytes -= old_size;
+                    evicted.push(old);
+                }
+            }
+            ring.bytes += size;
+            ring.entries.push_back((entry, size));
             evicted
         };
         // Freed after the lock is released: the oldest entry's memory is cold, and the other
@@ -64,9 +123,11 @@ impl Journal {
 
     /// Oldest first; `action` filters, `limit` keeps the newest N.
     pub fn list(&self, action: Option<&str>, limit: Option<usize>) -> Vec<Entry> {
-        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        let matching: Vec<&Entry> = entries
+        let ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
+        let matching: Vec<&Entry> = ring
+            .entries
             .iter()
+            .map(|(e, _)| e)
             .filter(|e| action.is_none_or(|a| e.action == Some(a)))
             .collect();
         let skip = limit.map_or(0, |n| matching.len().saturating_sub(n));
@@ -74,10 +135,16 @@ impl Journal {
     }
 
     pub fn clear(&self) {
-        self.entries
+        let old = std::mem::take(&mut *self.ring.lock().unwrap_or_else(PoisonError::into_inner));
+        drop(old);
+    }
+
+    /// The memory the entries hold, as the bound counts it.
+    pub fn bytes(&self) -> usize {
+        self.ring
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+            .bytes
     }
 }
 
@@ -115,6 +182,38 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["10001", "10003"]
         );
+    }
+
+    #[test]
+    fn the_journal_is_bounded_in_bytes_and_refused_values_are_cut() {
+        let journal = Journal::default();
+        let big = "é".repeat(300 * 1024);
+        for n in 0..200 {
+            let mut e = entry(n, "A");
+            e.params = [("Name", big.as_str()), ("RegionId", "r")]
+                .into_iter()
+                .collect();
+            e.code = Some("IncompleteSignature".into());
+            journal.push(e);
+        }
+        let all = journal.list(None, None);
+        assert_eq!(all.len(), 200, "cut entries are small enough to keep");
+        let shown = all[0].params.get("Name").unwrap();
+        assert!(
+            shown.ends_with(CUT_MARK) && shown.len() <= MAX_REFUSED_VALUE_BYTES + CUT_MARK.len()
+        );
+        assert!(journal.bytes() < 2 * 1024 * 1024, "{}", journal.bytes());
+        // Accepted calls are kept whole, and the byte bound evicts the oldest.
+        for n in 0..200 {
+            let mut e = entry(1000 + n, "B");
+            e.params = [("Name", big.as_str())].into_iter().collect();
+            journal.push(e);
+        }
+        assert!(journal.bytes() <= MAX_BYTES);
+        let kept = journal.list(None, None);
+        assert!(kept.len() < 200 + 200);
+        assert_eq!(kept.last().unwrap().request_id, "1199");
+        assert_eq!(kept.last().unwrap().params.get("Name"), Some(big.as_str()));
     }
 
     #[test]

@@ -22,6 +22,7 @@
 //! - [`persist`]: `--state-file`, a snapshot and a write-ahead log with group commit (section 9).
 //! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
 //! - [`logbuf`]: the buffered stderr writer of the one-line-per-call log.
+//! - [`json`]: every JSON document read is one value followed only by whitespace (section 9).
 
 pub mod actions;
 pub mod admin;
@@ -34,6 +35,7 @@ pub mod healthcheck;
 pub mod idempotency;
 pub mod ids;
 pub mod journal;
+pub mod json;
 pub mod logbuf;
 pub mod material;
 pub mod names;

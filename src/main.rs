@@ -73,10 +73,12 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn serve(config: Config) -> ExitCode {
+    logbuf::STDERR.set_json(config.log_format == LogFormat::Json);
     init_logging(config.log_format);
-    logbuf::spawn_flusher();
+    logbuf::start_writer();
     let code = serve_until_stopped(config).await;
-    logbuf::STDERR.flush_now();
+    // Bounded: a stderr that nobody reads must not keep the process from exiting.
+    logbuf::STDERR.flush_within(std::time::Duration::from_secs(1));
     code
 }
 

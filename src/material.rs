@@ -41,16 +41,16 @@ fn name(common_name: &str) -> DistinguishedName {
     dn
 }
 
-/// A new CA for an SSL-VPN server. Valid 2000–2099, so it covers every client certificate a
-/// fixture or the emulator clock can produce.
+/// A new CA for an SSL-VPN server. Valid from 1970 to 9999-12-31T23:59:59Z, the last second
+/// X.509 can carry, so that no client certificate the state can hold outlives it (SPEC 13).
 pub fn new_ca(server_id: &str) -> Result<Pem, MaterialError> {
     let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
     let mut params = CertificateParams::default();
     params.distinguished_name = name(server_id);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    params.not_before = datetime!(2000-01-01 0:00 UTC);
-    params.not_after = datetime!(2099-12-31 23:59:59 UTC);
+    params.not_before = datetime!(1970-01-01 0:00 UTC);
+    params.not_after = datetime!(9999-12-31 23:59:59 UTC);
     let cert = params.self_signed(&key)?;
     Ok(Pem {
         cert: cert.pem(),
@@ -58,17 +58,41 @@ pub fn new_ca(server_id: &str) -> Result<Pem, MaterialError> {
     })
 }
 
-/// Checks that a CA given in a state file can sign.
+/// A CA certificate's validity, epoch seconds.
+fn ca_validity(ca_cert: &str) -> Result<(i64, i64), MaterialError> {
+    let (_, pem) = x509_parser::pem::parse_x509_pem(ca_cert.as_bytes())
+        .map_err(|e| MaterialError(format!("CaCert is not PEM: {e}")))?;
+    let cert = pem
+        .parse_x509()
+        .map_err(|e| MaterialError(format!("CaCert is not an X.509 certificate: {e}")))?;
+    let validity = cert.validity();
+    Ok((
+        validity.not_before.timestamp(),
+        validity.not_after.timestamp(),
+    ))
+}
+
+/// Checks that a CA given in a state file can sign, and that `CaKey` is the key of `CaCert`
+/// (else the certificates it issued would not verify against it).
 pub fn check_ca(ca: &Pem) -> Result<(), MaterialError> {
     let key = KeyPair::from_pem(&ca.key)?;
+    let (_, pem) = x509_parser::pem::parse_x509_pem(ca.cert.as_bytes())
+        .map_err(|e| MaterialError(format!("CaCert is not PEM: {e}")))?;
+    let cert = pem
+        .parse_x509()
+        .map_err(|e| MaterialError(format!("CaCert is not an X.509 certificate: {e}")))?;
+    if cert.public_key().subject_public_key.data.as_ref() != key.public_key_raw() {
+        return Err(MaterialError(
+            "CaKey is not the private key of CaCert".into(),
+        ));
+    }
     Issuer::from_ca_cert_pem(&ca.cert, key)?;
     Ok(())
 }
 
-fn from_millis(ms: i64) -> Result<OffsetDateTime, MaterialError> {
-    // Validity is written to the second.
-    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .map_err(|e| MaterialError(format!("time {ms} out of range: {e}")))
+fn from_secs(secs: i64) -> Result<OffsetDateTime, MaterialError> {
+    OffsetDateTime::from_unix_timestamp(secs)
+        .map_err(|e| MaterialError(format!("time {secs} s out of range: {e}")))
 }
 
 /// A client certificate signed by the server's CA, valid `create_ms`..`end_ms`.
@@ -90,8 +114,10 @@ pub fn new_client_cert(
     ];
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     params.use_authority_key_identifier_extension = true;
-    params.not_before = from_millis(create_ms)?;
-    params.not_after = from_millis(end_ms)?;
+    // Validity is written to the second, and never outside the CA's.
+    let (ca_from, ca_to) = ca_validity(&ca.cert)?;
+    params.not_before = from_secs(create_ms.div_euclid(1000).clamp(ca_from, ca_to))?;
+    params.not_after = from_secs(end_ms.div_euclid(1000).clamp(ca_from, ca_to))?;
     let cert = params.signed_by(&key, &issuer)?;
     Ok(Pem {
         cert: cert.pem(),
@@ -148,5 +174,46 @@ mod tests {
             })
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_ca_and_a_key_that_are_not_a_pair_are_refused() {
+        let (a, b) = (new_ca("vss-a").unwrap(), new_ca("vss-b").unwrap());
+        let mixed = Pem {
+            cert: a.cert.clone(),
+            key: b.key.clone(),
+        };
+        assert_eq!(
+            check_ca(&mixed).unwrap_err().to_string(),
+            "CaKey is not the private key of CaCert"
+        );
+    }
+
+    #[test]
+    fn client_certificates_never_outlive_their_ca() {
+        let ca = new_ca("vss-1").unwrap();
+        let end = crate::clock::MAX_TIME_MS;
+        let client = new_client_cert(&ca, "vsc-1", end - 1_000_000, end).unwrap();
+        let (_, pem) = x509_parser::pem::parse_x509_pem(client.cert.as_bytes()).unwrap();
+        let parsed = pem.parse_x509().unwrap();
+        let (_, ca_to) = ca_validity(&ca.cert).unwrap();
+        assert_eq!(parsed.validity().not_after.timestamp(), ca_to);
+        assert_eq!(ca_to, end / 1000);
+        // A CA of another make with a shorter life (as older state files hold) bounds them too.
+        let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut params = CertificateParams::default();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.not_before = datetime!(2000-01-01 0:00 UTC);
+        params.not_after = datetime!(2099-12-31 23:59:59 UTC);
+        let short = Pem {
+            cert: params.self_signed(&key).unwrap().pem(),
+            key: key.serialize_pem(),
+        };
+        let client =
+            new_client_cert(&short, "vsc-2", 4_000_000_000_000, 4_200_000_000_000).unwrap();
+        let (_, pem) = x509_parser::pem::parse_x509_pem(client.cert.as_bytes()).unwrap();
+        let validity = pem.parse_x509().unwrap().validity().clone();
+        assert_eq!(validity.not_after.timestamp(), 4_102_444_799);
+        assert_eq!(validity.not_before.timestamp(), 4_000_000_000);
     }
 }

@@ -1,33 +1,57 @@
 //! Persistence with `--state-file` (SPEC section 9): a snapshot in the state format plus a
-//! write-ahead log, with group commit.
+//! write-ahead log, with group commit, that holds under faults and not only under `kill -9`.
 //!
-//! - `PATH` is a snapshot: section 6's format plus `ClientTokens`; it always loads on its own.
-//! - `PATH.wal` holds the changes made since that snapshot, one JSON line each, after a header
-//!   line naming the SHA-256 of the snapshot it continues. A log whose header names another
-//!   snapshot is stale (a crash between writing a new snapshot and a new log) and is ignored.
-//! - Every change is appended to the log under the world's write lock (so the log's order is
-//!   the order of the changes); one writer thread writes what has queued up, `fdatasync`s once
-//!   for all of it, and only then are the waiting requests answered. `kill -9` at any moment
-//!   therefore loses no acknowledged change: a torn last line was never acknowledged.
-//! - When the log grows past [`COMPACT_AT_BYTES`], and at start and at a clean stop, the world
-//!   is written as a new snapshot (temporary file, fsync, rename) and a new empty log.
+//! Files, for `--state-file PATH`:
+//! - `PATH`: a snapshot, section 6's format plus `ClientTokens` and `SignatureNonces`; it always
+//!   loads on its own.
+//! - `PATH.wal`: the changes made since that snapshot, after a header line naming the SHA-256 of
+//!   the snapshot it continues. One line is one **record**: a JSON array of every change one
+//!   request made (a certificate and its ClientToken record together), so that a torn write keeps
+//!   all of it or none.
+//! - `PATH.lock`: held with an OS lock (`flock`) for as long as the process runs, so that a
+//!   second process on the same file refuses to start.
+//!
+//! Rules:
+//! - A change is applied in memory and queued under the world's write lock (so the log's order
+//!   is the order of the changes); one writer thread appends what has queued up, `fdatasync`s
+//!   once for all of it, and only then are the waiting requests answered. An answer also waits
+//!   for every change it could have seen ([`Persister::world_seq`]), so that a ClientToken
+//!   replay is never answered before the change it replays is durable.
+//! - A write that fails is never acknowledged: the log is cut back to its last durable byte and
+//!   the world is reloaded from the files, which rolls back every change that was not durable;
+//!   the requests that carried them are answered `InternalError`. If the log cannot even be cut
+//!   back, the persister is *broken*: every later change is refused, until restart.
+//! - A new snapshot (compaction, `PUT state`, `reset`) is written as `PATH.tmp` and
+//!   `PATH.wal.tmp` (a new log that names it), both synced before either is renamed into place:
+//!   a crash between the two renames leaves a complete `PATH.wal.tmp` naming `PATH`, which the
+//!   next start recognises. A failed attempt removes its temporary files.
+//! - At start, anything that does not match (a damaged header, a log naming another snapshot, a
+//!   log without its snapshot, a complete line that is not a record) refuses to start and
+//!   touches nothing. A torn last line was never acknowledged and is dropped.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
-use crate::state::{Change, StateDoc, World};
+use crate::auth::NonceCache;
+use crate::json;
+use crate::state::{Change, StateDoc, StateError, World};
 
 /// The log is folded into a new snapshot once it is this large.
 pub const COMPACT_AT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Test hook: while the file this variable names exists, the writer holds its next batch
+/// (and says so by creating the same name with `.held` appended). Nothing else reads it.
+pub const STALL_HOOK_ENV: &str = "VPC_EMULATOR_TEST_STALL_WRITER";
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "PascalCase")]
@@ -35,86 +59,179 @@ struct WalHeader {
     snapshot: String,
 }
 
-fn wal_path(path: &Path) -> PathBuf {
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
-    name.push(".wal");
+    name.push(suffix);
     PathBuf::from(name)
+}
+
+/// `PATH.wal`, the write-ahead log of `PATH`.
+pub fn wal_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".wal")
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Writes a file so that a crash leaves either the old or the new content.
-fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
-    {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+/// Takes the OS lock on `PATH.lock`; the file returned holds it until it is dropped.
+pub fn lock(path: &Path) -> Result<File, String> {
+    let lock_path = with_suffix(path, ".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(format!(
+            "state file {} is in use by another process (it holds the lock on {})",
+            path.display(),
+            lock_path.display()
+        )),
+        Err(fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", lock_path.display())),
     }
-    fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 /// What a start-up read of the state file found.
+#[derive(Debug)]
 pub struct Loaded {
     /// The snapshot's text.
     pub snapshot: String,
-    /// The changes of a current log, in order.
-    pub changes: Vec<Change>,
+    /// The records of the log, in order, each with its line number.
+    pub records: Vec<(usize, Vec<Change>)>,
 }
 
-/// Reads `PATH` and, if it continues that snapshot, `PATH.wal`. `Ok(None)` if there is no
-/// state file yet. A log line that is complete but not a change is corruption.
-pub fn read(path: &Path) -> Result<Option<Loaded>, String> {
-    let snapshot = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read state file {}: {e}", path.display())),
-    };
-    let wal = wal_path(path);
-    let log = match fs::read(&wal) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(format!("cannot read {}: {e}", wal.display())),
-    };
-    let mut changes = Vec::new();
-    let mut lines = log.split_inclusive(|b| *b == b'\n');
-    let current = lines
-        .next()
-        .filter(|l| l.ends_with(b"\n"))
-        .and_then(|l| serde_json::from_slice::<WalHeader>(l).ok())
-        .is_some_and(|h| h.snapshot == sha256_hex(snapshot.as_bytes()));
-    if current {
-        for (n, line) in lines.enumerate() {
-            if !line.ends_with(b"\n") {
-                // A torn last write: never acknowledged.
-                break;
-            }
-            let change = serde_json::from_slice(line)
-                .map_err(|e| format!("corrupt {} at line {}: {e}", wal.display(), n + 2))?;
-            changes.push(change);
-        }
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
-    Ok(Some(Loaded { snapshot, changes }))
 }
 
-enum Msg {
-    Changes { seq: u64, lines: Vec<u8> },
-    Snapshot { seq: u64, bytes: Vec<u8> },
-    Stop,
+/// The header of a log, if its first line is a whole, well-formed header.
+fn header_of(log: &[u8]) -> Result<WalHeader, String> {
+    let Some(end) = log.iter().position(|b| *b == b'\n') else {
+        return Err("its header line is incomplete".into());
+    };
+    json::from_slice::<WalHeader>(&log[..end]).map_err(|e| format!("its header is damaged: {e}"))
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct Durable {
-    seq: u64,
-    failed: bool,
+/// One line of the log: a record (an array of changes), or a single change as logs written
+/// before records existed hold them.
+fn parse_record(line: &[u8]) -> Result<Vec<Change>, String> {
+    let first = line.iter().find(|b| !b.is_ascii_whitespace());
+    let parsed = if first == Some(&b'[') {
+        json::from_slice::<Vec<Change>>(line)
+    } else {
+        json::from_slice::<Change>(line).map(|c| vec![c])
+    };
+    parsed.map_err(|e| format!("not a record of changes: {e}"))
+}
+
+/// Reads `PATH` and `PATH.wal`. `Ok(None)` if there is neither. Every mismatch is an error
+/// that names the file and what to do; nothing is written.
+pub fn read(path: &Path) -> Result<Option<Loaded>, String> {
+    let wal = wal_path(path);
+    let snapshot = read_optional(path)?;
+    let log = read_optional(&wal)?;
+    let (snapshot, log) = match (snapshot, log) {
+        (None, None) => return Ok(None),
+        (None, Some(_)) => {
+            return Err(format!(
+                "state file {} is missing but its log {} exists: refusing to start so that the logged changes are not lost (restore the state file, or remove the log to discard them)",
+                path.display(),
+                wal.display()
+            ));
+        }
+        (Some(snapshot), log) => (snapshot, log),
+    };
+    let snapshot = String::from_utf8(snapshot)
+        .map_err(|e| format!("invalid state file {}: not UTF-8: {e}", path.display()))?;
+    let mut records = Vec::new();
+    // A snapshot alone (written by hand, or left by a clean stop) holds everything.
+    let Some(log) = log else {
+        return Ok(Some(Loaded { snapshot, records }));
+    };
+    let header = header_of(&log).map_err(|e| {
+        format!(
+            "invalid log {}: {e}; refusing to start (restore it, or remove it to discard the changes it holds)",
+            wal.display()
+        )
+    })?;
+    let hash = sha256_hex(snapshot.as_bytes());
+    if header.snapshot != hash {
+        // A crash between the two renames of a compaction: the new snapshot is in place and
+        // `PATH.wal.tmp`, complete and synced, names it. The old log is all in the snapshot.
+        let finished = read_optional(&with_suffix(&wal, ".tmp"))?
+            .is_some_and(|tmp| header_of(&tmp).is_ok_and(|h| h.snapshot == hash));
+        if finished {
+            return Ok(Some(Loaded { snapshot, records }));
+        }
+        return Err(format!(
+            "log {} continues another snapshot than {} (SHA-256 {} expected, {hash} found): the state file was changed or replaced after the log was written; refusing to start so that the logged changes are not lost (restore the state file, or remove the log to discard them)",
+            wal.display(),
+            path.display(),
+            header.snapshot
+        ));
+    }
+    for (n, line) in log.split_inclusive(|b| *b == b'\n').enumerate().skip(1) {
+        if !line.ends_with(b"\n") {
+            // A torn last write: never acknowledged.
+            break;
+        }
+        let record = parse_record(line)
+            .map_err(|e| format!("corrupt {} at line {}: {e}", wal.display(), n + 1))?;
+        records.push((n + 1, record));
+    }
+    Ok(Some(Loaded { snapshot, records }))
+}
+
+/// Writes `bytes` to `tmp` and syncs it; removes it again if that fails.
+fn write_synced(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+    let written = File::create(tmp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+    written
+}
+
+fn sync_dir(path: &Path) -> io::Result<()> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => File::open(dir)?.sync_all(),
+        None => File::open(".")?.sync_all(),
+    }
+}
+
+/// Writes `doc` as the snapshot with a new empty log naming it; returns the log, open to
+/// append. On failure the old snapshot and log are as they were (see the module's rules).
+fn compact(path: &Path, doc: &StateDoc) -> io::Result<File> {
+    let bytes = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
+    let mut header = serde_json::to_vec(&WalHeader {
+        snapshot: sha256_hex(&bytes),
+    })
+    .map_err(io::Error::other)?;
+    header.push(b'\n');
+    let wal = wal_path(path);
+    let (snapshot_tmp, wal_tmp) = (with_suffix(path, ".tmp"), with_suffix(&wal, ".tmp"));
+    write_synced(&snapshot_tmp, &bytes)?;
+    if let Err(e) = write_synced(&wal_tmp, &header) {
+        let _ = fs::remove_file(&snapshot_tmp);
+        return Err(e);
+    }
+    if let Err(e) = fs::rename(&snapshot_tmp, path) {
+        let _ = fs::remove_file(&snapshot_tmp);
+        let _ = fs::remove_file(&wal_tmp);
+        return Err(e);
+    }
+    fs::rename(&wal_tmp, &wal)?;
+    sync_dir(path)?;
+    OpenOptions::new().append(true).open(&wal)
 }
 
 /// A change could not be made durable (the disk failed); the answer is `InternalError`.
@@ -122,42 +239,156 @@ struct Durable {
 #[error("the state file could not be written")]
 pub struct PersistError;
 
+enum Msg {
+    Changes { seq: u64, lines: Vec<u8> },
+    Snapshot { seq: u64, bytes: Vec<u8> },
+    Stop,
+}
+
+impl Msg {
+    fn seq(&self) -> Option<u64> {
+        match self {
+            Msg::Changes { seq, .. } | Msg::Snapshot { seq, .. } => Some(*seq),
+            Msg::Stop => None,
+        }
+    }
+}
+
+/// What the writer has settled: every sequence number up to `done` is durable unless it lies
+/// in one of the `failed` ranges.
+#[derive(Debug, Clone, Default)]
+struct Durable {
+    done: u64,
+    failed: Vec<(u64, u64)>,
+}
+
+impl Durable {
+    fn failed(&self, seq: u64) -> bool {
+        self.failed.iter().any(|&(a, b)| (a..=b).contains(&seq))
+    }
+
+    fn fail(&mut self, from: u64, to: u64) {
+        if from > to {
+            return;
+        }
+        match self.failed.last_mut() {
+            Some(last) if last.1 + 1 >= from => last.1 = last.1.max(to),
+            _ => self.failed.push((from, to)),
+        }
+    }
+}
+
+/// Rebuilds the world from a snapshot document (for the roll-back after a failed write).
+pub type Rebuild = dyn Fn(StateDoc) -> Result<World, StateError> + Send + Sync;
+
+/// What the request threads and the writer thread share.
+struct Shared {
+    path: PathBuf,
+    world: Arc<RwLock<World>>,
+    nonces: Arc<NonceCache>,
+    rebuild: Box<Rebuild>,
+    /// The sequence number of the newest change the world holds; read under a world lock.
+    world_seq: AtomicU64,
+    broken: AtomicBool,
+    durable: watch::Sender<Durable>,
+    stall_hook: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared").field("path", &self.path).finish()
+    }
+}
+
+impl Shared {
+    /// The resources, the ClientTokens and the live nonces, as the snapshot holds them.
+    fn snapshot_doc(&self, world: &World) -> StateDoc {
+        let mut doc = world.to_persisted_doc();
+        doc.signature_nonces = Some(self.nonces.export(crate::clock::real_now_ms()));
+        doc
+    }
+}
+
+#[derive(Debug)]
+struct Queue {
+    next_seq: u64,
+    tx: mpsc::Sender<Msg>,
+}
+
 #[derive(Debug)]
 pub struct Persister {
-    path: PathBuf,
-    tx: mpsc::Sender<Msg>,
-    next_seq: AtomicU64,
+    shared: Arc<Shared>,
+    queue: Mutex<Queue>,
     durable: watch::Receiver<Durable>,
     writer: Mutex<Option<JoinHandle<()>>>,
-    world: Arc<RwLock<World>>,
+    /// Holds the OS lock of `PATH.lock` while the process runs.
+    _lock: File,
 }
 
 impl Persister {
     /// Writes the world as the snapshot with an empty log, then starts the writer thread.
-    pub fn start(path: &Path, world: Arc<RwLock<World>>) -> io::Result<Persister> {
+    pub fn start(
+        path: &Path,
+        lock: File,
+        world: Arc<RwLock<World>>,
+        nonces: Arc<NonceCache>,
+        rebuild: Box<Rebuild>,
+    ) -> io::Result<Persister> {
+        let (durable_tx, durable) = watch::channel(Durable::default());
+        let shared = Arc::new(Shared {
+            path: path.to_owned(),
+            world,
+            nonces,
+            rebuild,
+            world_seq: AtomicU64::new(0),
+            broken: AtomicBool::new(false),
+            durable: durable_tx,
+            stall_hook: std::env::var_os(STALL_HOOK_ENV).map(PathBuf::from),
+        });
         let wal = {
-            let guard = world.read().unwrap_or_else(PoisonError::into_inner);
-            compact(path, &guard.to_persisted_doc())?
+            let guard = shared.world.read().unwrap_or_else(PoisonError::into_inner);
+            compact(path, &shared.snapshot_doc(&guard))?
         };
         let (tx, rx) = mpsc::channel();
-        let (durable_tx, durable) = watch::channel(Durable::default());
         let writer = {
-            let (path, world) = (path.to_owned(), world.clone());
+            let shared = shared.clone();
             std::thread::Builder::new()
                 .name("state-writer".into())
-                .spawn(move || run_writer(&path, wal, &rx, &world, &durable_tx))?
+                .spawn(move || Writer::new(&shared, wal).run(&rx))?
         };
         Ok(Persister {
-            path: path.to_owned(),
-            tx,
-            next_seq: AtomicU64::new(0),
+            shared,
+            queue: Mutex::new(Queue { next_seq: 0, tx }),
             durable,
             writer: Mutex::new(Some(writer)),
-            world,
+            _lock: lock,
         })
     }
 
-    /// Queues the world's changes for the log; call it while holding the world's write lock.
+    fn send(&self, make: impl FnOnce(u64) -> Msg) -> u64 {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.next_seq += 1;
+        let seq = queue.next_seq;
+        let _ = queue.tx.send(make(seq));
+        seq
+    }
+
+    /// Refuses a change once the log could not be cut back after a failed write.
+    pub fn writable(&self) -> Result<(), PersistError> {
+        if self.shared.broken.load(Ordering::Acquire) {
+            Err(PersistError)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The newest change the world holds: an answer that read the world waits for it. Read it
+    /// while holding a world lock.
+    pub fn world_seq(&self) -> u64 {
+        self.shared.world_seq.load(Ordering::Acquire)
+    }
+
+    /// Queues the world's changes as one record; call it while holding the world's write lock.
     /// Returns the sequence number to wait for, or 0 if there was nothing to write.
     pub fn enqueue(&self, world: &mut World) -> u64 {
         let changes = world.take_changes();
@@ -165,45 +396,60 @@ impl Persister {
             return 0;
         }
         let mut lines = Vec::with_capacity(256 * changes.len());
-        for change in &changes {
-            if serde_json::to_writer(&mut lines, change).is_ok() {
-                lines.push(b'\n');
-            }
+        if serde_json::to_writer(&mut lines, &changes).is_err() {
+            return 0;
         }
-        let seq = self.next_seq.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.tx.send(Msg::Changes { seq, lines });
+        lines.push(b'\n');
+        let seq = self.send(|seq| Msg::Changes { seq, lines });
+        self.shared.world_seq.store(seq, Ordering::Release);
         seq
+    }
+
+    /// Queues a strict-mode nonce, so that a replay stays refused after a restart.
+    pub fn enqueue_nonce(&self, change: &Change) -> u64 {
+        let mut lines = Vec::with_capacity(128);
+        if serde_json::to_writer(&mut lines, std::slice::from_ref(change)).is_err() {
+            return 0;
+        }
+        lines.push(b'\n');
+        self.send(|seq| Msg::Changes { seq, lines })
     }
 
     /// Queues a whole new state (`PUT state`, `reset`); call it under the write lock.
     pub fn enqueue_snapshot(&self, world: &mut World) -> u64 {
         world.take_changes();
-        let bytes = serde_json::to_vec(&world.to_persisted_doc()).unwrap_or_default();
-        let seq = self.next_seq.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.tx.send(Msg::Snapshot { seq, bytes });
+        let bytes = serde_json::to_vec(&self.shared.snapshot_doc(world)).unwrap_or_default();
+        let seq = self.send(|seq| Msg::Snapshot { seq, bytes });
+        self.shared.world_seq.store(seq, Ordering::Release);
         seq
     }
 
-    /// Waits until everything up to `seq` is on disk.
+    /// Waits until everything up to `seq` is on disk; `Err` if its write failed.
     pub async fn wait(&self, seq: u64) -> Result<(), PersistError> {
         if seq == 0 {
             return Ok(());
         }
         let mut rx = self.durable.clone();
-        let state = *rx
-            .wait_for(|d| d.seq >= seq || d.failed)
+        let settled = rx
+            .wait_for(|d| d.done >= seq)
             .await
             .map_err(|_| PersistError)?;
-        if state.seq >= seq {
-            Ok(())
-        } else {
+        if settled.failed(seq) {
             Err(PersistError)
+        } else {
+            Ok(())
         }
     }
 
-    /// Stops the writer after what is queued, then folds the log into the snapshot.
+    /// Stops the writer after what is queued, folds the log into the snapshot and removes the
+    /// log (a clean stop leaves the snapshot alone, which holds everything).
     pub fn close(&self) -> io::Result<()> {
-        let _ = self.tx.send(Msg::Stop);
+        let _ = self
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .tx
+            .send(Msg::Stop);
         let writer = self
             .writer
             .lock()
@@ -212,109 +458,255 @@ impl Persister {
         if let Some(writer) = writer {
             let _ = writer.join();
         }
-        let guard = self.world.read().unwrap_or_else(PoisonError::into_inner);
-        compact(&self.path, &guard.to_persisted_doc()).map(|_| ())
+        if self.shared.broken.load(Ordering::Acquire) {
+            return Err(io::Error::other(
+                "the log could not be cut back after a failed write; the files hold every acknowledged change",
+            ));
+        }
+        let guard = self
+            .shared
+            .world
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        drop(compact(
+            &self.shared.path,
+            &self.shared.snapshot_doc(&guard),
+        )?);
+        fs::remove_file(wal_path(&self.shared.path))?;
+        sync_dir(&self.shared.path)
     }
 }
 
-/// Writes `doc` as the snapshot and starts a new log for it; returns the log, open to append.
-fn compact(path: &Path, doc: &StateDoc) -> io::Result<File> {
-    let bytes = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
-    replace_file(path, &bytes)?;
-    let mut header = serde_json::to_vec(&WalHeader {
-        snapshot: sha256_hex(&bytes),
-    })
-    .map_err(io::Error::other)?;
-    header.push(b'\n');
-    let wal = wal_path(path);
-    replace_file(&wal, &header)?;
-    OpenOptions::new().append(true).open(&wal)
+/// The writer thread's own state.
+struct Writer<'a> {
+    shared: &'a Shared,
+    wal: File,
+    /// The log's length up to its last durable record.
+    durable_len: u64,
+    /// The newest sequence number that is durable.
+    durable_seq: u64,
+    /// The log length at which the next compaction is tried.
+    compact_at: u64,
+    stop: bool,
 }
 
-fn run_writer(
-    path: &Path,
-    mut wal: File,
-    rx: &mpsc::Receiver<Msg>,
-    world: &RwLock<World>,
-    durable: &watch::Sender<Durable>,
-) {
-    let mut wal_bytes = 0u64;
-    let mut failed = false;
-    let publish = |seq: u64, failed: bool| {
-        durable.send_modify(|d| {
-            d.seq = d.seq.max(seq);
-            d.failed |= failed;
-        });
-    };
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        batch.extend(rx.try_iter());
+impl<'a> Writer<'a> {
+    fn new(shared: &'a Shared, wal: File) -> Self {
+        let durable_len = wal.metadata().map_or(0, |m| m.len());
+        Writer {
+            shared,
+            wal,
+            durable_len,
+            durable_seq: 0,
+            compact_at: COMPACT_AT_BYTES,
+            stop: false,
+        }
+    }
+
+    fn run(mut self, rx: &mpsc::Receiver<Msg>) {
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            batch.extend(rx.try_iter());
+            self.hold_while_stalled();
+            let last = batch.iter().filter_map(Msg::seq).max();
+            let written = self.write_batch(batch);
+            if let Some(last) = last {
+                match written {
+                    Ok(()) => self.settle(last),
+                    Err(e) => self.roll_back(&e, last, rx),
+                }
+            }
+            if !self.stop && self.durable_len >= self.compact_at {
+                self.compact_live(rx);
+            }
+            if self.stop {
+                break;
+            }
+        }
+    }
+
+    /// The test hook of [`STALL_HOOK_ENV`].
+    fn hold_while_stalled(&self) {
+        let Some(gate) = &self.shared.stall_hook else {
+            return;
+        };
+        if !gate.exists() {
+            return;
+        }
+        let held = with_suffix(gate, ".held");
+        let _ = fs::write(&held, b"");
+        while gate.exists() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let _ = fs::remove_file(held);
+    }
+
+    /// Writes a batch in order: records are appended, a snapshot replaces everything before it.
+    fn write_batch(&mut self, batch: Vec<Msg>) -> io::Result<()> {
         let mut buffer = Vec::new();
-        let mut last_seq = 0;
-        let mut stop = false;
-        let mut result: io::Result<()> = Ok(());
         for msg in batch {
             match msg {
-                Msg::Changes { seq, lines } => {
-                    buffer.extend_from_slice(&lines);
-                    last_seq = seq;
-                }
-                Msg::Snapshot { seq, bytes } => {
-                    // Everything queued before is part of the new state.
+                Msg::Changes { lines, .. } => buffer.extend_from_slice(&lines),
+                Msg::Snapshot { bytes, .. } => {
+                    // Everything queued before it is part of the new state.
                     buffer.clear();
-                    last_seq = seq;
-                    result = result.and_then(|()| {
-                        let doc: StateDoc =
-                            serde_json::from_slice(&bytes).map_err(io::Error::other)?;
-                        wal = compact(path, &doc)?;
-                        wal_bytes = 0;
-                        Ok(())
-                    });
+                    let doc: StateDoc = serde_json::from_slice(&bytes).map_err(io::Error::other)?;
+                    self.wal = compact(&self.shared.path, &doc)?;
+                    self.durable_len = self.wal.metadata()?.len();
+                    self.compact_at = COMPACT_AT_BYTES;
                 }
-                Msg::Stop => stop = true,
+                Msg::Stop => self.stop = true,
             }
         }
-        if !buffer.is_empty() {
-            result = result.and_then(|()| {
-                wal.write_all(&buffer)?;
-                wal.sync_data()?;
-                wal_bytes += buffer.len() as u64;
-                Ok(())
-            });
+        self.append(&buffer)
+    }
+
+    fn append(&mut self, buffer: &[u8]) -> io::Result<()> {
+        if buffer.is_empty() {
+            return Ok(());
         }
-        if let Err(e) = &result {
-            tracing::error!(error = %e, file = %path.display(), "cannot write the state file");
-            failed = true;
+        if self.shared.broken.load(Ordering::Acquire) {
+            return Err(io::Error::other("the log is broken"));
         }
-        publish(last_seq, failed);
-        if !failed && wal_bytes >= COMPACT_AT_BYTES {
-            // Holding the read lock keeps changes out; what they queued before is in the world.
-            let guard = world.read().unwrap_or_else(PoisonError::into_inner);
-            let drained: Vec<Msg> = rx.try_iter().collect();
-            let doc = guard.to_persisted_doc();
-            drop(guard);
-            let mut seq = last_seq;
-            for msg in drained {
-                match msg {
-                    Msg::Changes { seq: s, .. } | Msg::Snapshot { seq: s, .. } => seq = s,
-                    Msg::Stop => stop = true,
+        self.wal.write_all(buffer)?;
+        self.wal.sync_data()?;
+        self.durable_len += buffer.len() as u64;
+        Ok(())
+    }
+
+    fn settle(&mut self, seq: u64) {
+        self.durable_seq = self.durable_seq.max(seq);
+        self.shared
+            .durable
+            .send_modify(|d| d.done = d.done.max(seq));
+    }
+
+    /// After a failed write: under the world's write lock, takes every queued change (their
+    /// requests fail too), cuts the log back to its last durable record and reloads the world
+    /// from the files, which holds exactly what was acknowledged.
+    fn roll_back(&mut self, error: &io::Error, last: u64, rx: &mpsc::Receiver<Msg>) {
+        tracing::error!(error = %error, file = %self.shared.path.display(), "cannot write the state file; the changes it carried are rolled back");
+        let mut world = self
+            .shared
+            .world
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut failed_to = last;
+        for msg in rx.try_iter() {
+            match msg.seq() {
+                Some(seq) => failed_to = failed_to.max(seq),
+                None => self.stop = true,
+            }
+        }
+        let cut = self
+            .wal
+            .set_len(self.durable_len)
+            .and_then(|()| self.wal.sync_data());
+        if let Err(e) = cut {
+            tracing::error!(error = %e, "cannot cut the log back after a failed write: no further change is accepted until restart");
+            self.shared.broken.store(true, Ordering::Release);
+        }
+        match reload(self.shared) {
+            Ok(mut durable) => {
+                durable.set_recording(true);
+                *world = durable;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot reload the state file after a failed write: no further change is accepted until restart");
+                self.shared.broken.store(true, Ordering::Release);
+            }
+        }
+        self.shared
+            .world_seq
+            .store(self.durable_seq, Ordering::Release);
+        drop(world);
+        let from = self.durable_seq + 1;
+        self.shared.durable.send_modify(|d| {
+            d.fail(from, failed_to);
+            d.done = d.done.max(failed_to);
+        });
+    }
+
+    /// Folds a long log into a new snapshot. What is queued is taken under the world's read
+    /// lock, so the snapshot holds it; if the snapshot cannot be written, the taken records are
+    /// appended to the old log instead, and nothing is lost.
+    fn compact_live(&mut self, rx: &mpsc::Receiver<Msg>) {
+        let guard = self
+            .shared
+            .world
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let drained: Vec<Msg> = rx.try_iter().collect();
+        let doc = self.shared.snapshot_doc(&guard);
+        drop(guard);
+        let last = drained.iter().filter_map(Msg::seq).max();
+        match compact(&self.shared.path, &doc) {
+            Ok(wal) => {
+                self.wal = wal;
+                self.durable_len = self.wal.metadata().map_or(0, |m| m.len());
+                self.compact_at = COMPACT_AT_BYTES;
+                if drained.iter().any(|m| matches!(m, Msg::Stop)) {
+                    self.stop = true;
+                }
+                if let Some(last) = last {
+                    self.settle(last);
                 }
             }
-            match compact(path, &doc) {
-                Ok(file) => {
-                    wal = file;
-                    wal_bytes = 0;
-                    publish(seq, false);
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, file = %path.display(), "cannot compact the state file");
-                    publish(seq, true);
-                    failed = true;
+            Err(e) => {
+                tracing::warn!(error = %e, file = %self.shared.path.display(), "cannot compact the state file; the log goes on");
+                self.compact_at = self.durable_len + COMPACT_AT_BYTES;
+                let written = self.write_batch(drained);
+                if let Some(last) = last {
+                    match written {
+                        Ok(()) => self.settle(last),
+                        Err(e) => self.roll_back(&e, last, rx),
+                    }
                 }
             }
         }
-        if stop {
-            break;
+    }
+}
+
+/// The world as the files hold it.
+fn reload(shared: &Shared) -> Result<World, String> {
+    let loaded = read(&shared.path)?.ok_or_else(|| format!("{} is gone", shared.path.display()))?;
+    let doc = crate::state::parse_doc(&loaded.snapshot).map_err(|e| e.to_string())?;
+    let mut world = (shared.rebuild)(doc).map_err(|e| e.to_string())?;
+    for (line, record) in loaded.records {
+        for change in record {
+            world
+                .apply(change)
+                .map_err(|e| format!("line {line}: {e}"))?;
         }
+    }
+    world.take_changes();
+    Ok(world)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_ranges_merge_and_answer() {
+        let mut d = Durable::default();
+        d.fail(3, 5);
+        d.fail(6, 8);
+        d.fail(11, 11);
+        assert_eq!(d.failed, [(3, 8), (11, 11)]);
+        assert!(d.failed(4) && d.failed(8) && d.failed(11));
+        assert!(!d.failed(2) && !d.failed(9) && !d.failed(12));
+        d.fail(5, 4);
+        assert_eq!(d.failed.len(), 2);
+    }
+
+    #[test]
+    fn a_record_line_is_an_array_and_a_legacy_line_one_change() {
+        let record = parse_record(br#"[{"DeleteCert":"vsc-1"},{"DeleteCert":"vsc-2"}]"#).unwrap();
+        assert_eq!(record.len(), 2);
+        let legacy = parse_record(br#"{"DeleteCert":"vsc-1"}"#).unwrap();
+        assert_eq!(legacy, [Change::DeleteCert("vsc-1".into())]);
+        assert!(parse_record(br#"{"DeleteCert":"vsc-1"} {"DeleteCert":"vsc-2"}"#).is_err());
+        assert!(parse_record(br#"{"Nonsense":1}"#).is_err());
     }
 }

@@ -25,7 +25,7 @@ use tokio::net::TcpListener;
 use crate::actions::{self, Action, Call};
 use crate::auth::{Authenticator, NonceCache, Principal};
 use crate::clock::{Clock, epoch_ms};
-use crate::config::{Config, LogFormat};
+use crate::config::{AuthMode, Config, LogFormat};
 use crate::error::ApiError;
 use crate::faults::Faults;
 use crate::idempotency::{MIN_CAPACITY, TokenStore};
@@ -51,7 +51,8 @@ pub struct AppState {
     pub startup: StateDoc,
     pub clock: Clock,
     pub ids: Ids,
-    pub nonces: NonceCache,
+    /// Shared with the persistence writer, which snapshots the live ones.
+    pub nonces: Arc<NonceCache>,
     pub journal: Journal,
     pub faults: Faults,
     /// Present with `--state-file`.
@@ -71,16 +72,55 @@ fn build_world(config: &Config, clock: &Clock, doc: StateDoc) -> Result<World, s
     Ok(world)
 }
 
-/// Refuses `ClientTokens` outside a state file.
+/// Refuses `ClientTokens` and `SignatureNonces` outside a state file.
 fn without_tokens(doc: StateDoc) -> Result<StateDoc, state::StateError> {
-    if doc.client_tokens.is_some() {
-        return Err(state::StateError {
-            path: "ClientTokens".into(),
-            reason: "only the persistence file holds ClientTokens".into(),
-            value: None,
-        });
+    for (present, key) in [
+        (doc.client_tokens.is_some(), "ClientTokens"),
+        (doc.signature_nonces.is_some(), "SignatureNonces"),
+    ] {
+        if present {
+            return Err(state::StateError {
+                path: key.into(),
+                reason: format!("only the persistence file holds {key}"),
+                value: None,
+            });
+        }
     }
     Ok(doc)
+}
+
+/// The world a state file and its log hold, every log record checked as the API would have
+/// made it (SPEC section 9); the error names the file, the line and the reason.
+fn load_persisted(
+    config: &Config,
+    clock: &Clock,
+    path: &std::path::Path,
+    loaded: persist::Loaded,
+    nonces: &NonceCache,
+) -> Result<World, StartupError> {
+    let shown = path.display();
+    let corrupt = |e: state::StateError| StartupError(format!("invalid state file {shown}: {e}"));
+    let mut doc = state::parse_doc(&loaded.snapshot).map_err(corrupt)?;
+    let real_now = crate::clock::real_now_ms();
+    for nonce in doc.signature_nonces.take().unwrap_or_default() {
+        nonces.restore(nonce, real_now);
+    }
+    let mut world = build_world(config, clock, doc).map_err(corrupt)?;
+    let wal = persist::wal_path(path);
+    for (line, record) in loaded.records {
+        for change in record {
+            if let state::Change::Nonce(nonce) = &change {
+                nonces.restore(nonce.clone(), real_now);
+            }
+            world.apply(change).map_err(|e| {
+                StartupError(format!(
+                    "invalid log {} at line {line}: {e}; refusing to start (nothing was changed)",
+                    wal.display()
+                ))
+            })?;
+        }
+    }
+    Ok(world)
 }
 
 impl AppState {
@@ -115,24 +155,32 @@ impl AppState {
         let startup = fixture_world.to_doc();
 
         let mut world = fixture_world;
+        let nonces = Arc::new(NonceCache::default());
+        let mut persisted = None;
         if let Some(path) = &config.state_file {
-            let shown = path.display();
+            // Locked before anything is read: a second process refuses before it looks.
+            let lock = persist::lock(path).map_err(StartupError)?;
             if let Some(loaded) = persist::read(path).map_err(StartupError)? {
-                let corrupt =
-                    |e: state::StateError| StartupError(format!("invalid state file {shown}: {e}"));
-                let doc = state::parse_doc(&loaded.snapshot).map_err(corrupt)?;
-                world = build_world(&config, &clock, doc).map_err(corrupt)?;
-                for change in loaded.changes {
-                    world.apply(change);
-                }
+                world = load_persisted(&config, &clock, path, loaded, &nonces)?;
             }
+            persisted = Some((path.clone(), lock));
         }
         world.take_changes();
         let world = Arc::new(RwLock::new(world));
-        let persister = match &config.state_file {
-            Some(path) => Some(Persister::start(path, world.clone()).map_err(|e| {
-                StartupError(format!("cannot write state file {}: {e}", path.display()))
-            })?),
+        let persister = match persisted {
+            Some((path, lock)) => {
+                let (rebuild_config, rebuild_clock) = (config.clone(), Clock::default());
+                let rebuild = Box::new(move |doc: StateDoc| {
+                    build_world(&rebuild_config, &rebuild_clock, doc)
+                });
+                Some(
+                    Persister::start(&path, lock, world.clone(), nonces.clone(), rebuild).map_err(
+                        |e| {
+                            StartupError(format!("cannot write state file {}: {e}", path.display()))
+                        },
+                    )?,
+                )
+            }
             None => None,
         };
         Ok(Arc::new(AppState {
@@ -141,7 +189,7 @@ impl AppState {
             world,
             startup,
             clock,
-            nonces: NonceCache::default(),
+            nonces,
             journal: Journal::default(),
             faults: Faults::default(),
             persister,
@@ -152,11 +200,33 @@ impl AppState {
         self.world.read().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// What `f` makes of the world, once everything it saw is durable (`None` if that failed).
+    pub async fn read_durable<T>(&self, f: impl FnOnce(&World) -> T) -> Option<T> {
+        let (value, seq) = {
+            let world = self.read_world();
+            (
+                f(&world),
+                self.persister.as_ref().map_or(0, Persister::world_seq),
+            )
+        };
+        match &self.persister {
+            Some(p) => p.wait(seq).await.ok().map(|()| value),
+            None => Some(value),
+        }
+    }
+
     /// Replaces the whole state (`PUT state`, `reset`), durably; ClientTokens are cleared.
     pub async fn replace_world(&self, doc: StateDoc) -> Result<(), state::StateError> {
         let new_world = build_world(&self.config, &self.clock, without_tokens(doc)?)?;
         let seq = {
             let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+            if let Some(p) = &self.persister {
+                p.writable().map_err(|_| state::StateError {
+                    path: "$".into(),
+                    reason: "the state file could not be written".into(),
+                    value: None,
+                })?;
+            }
             *world = new_world;
             match &self.persister {
                 Some(p) => p.enqueue_snapshot(&mut world),
@@ -262,6 +332,8 @@ pub async fn run(
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(HEAD_READ_TIMEOUT)
+            // A client that shuts its side after sending still gets every answer (SPEC 13).
+            .half_close(true)
             .max_buf_size(MAX_HEAD_BYTES)
             .serve_connection(TokioIo::new(stream), service.clone());
         let connection = graceful.watch(connection);
@@ -445,12 +517,22 @@ async fn serve(
         .authenticate(req)?
     };
     let principal: &Principal = seen.principal.insert(principal);
+    // Strict mode with a state file: the nonce this request used is durable before it is
+    // answered, so that a replay stays refused after a restart (SPEC section 13).
+    let mut nonce_seq = 0;
+    if let (AuthMode::Strict, Some(persister)) = (app.config.auth, &app.persister)
+        && let Some(mut nonce) = crate::auth::presented_nonce(req)
+    {
+        nonce.time = real_now;
+        nonce_seq = persister.enqueue_nonce(&state::Change::Nonce(nonce));
+    }
 
     if let Some(fault) = app.faults.take(action.name(), limit) {
         if let Some(delay) = fault.delay {
             tokio::time::sleep(delay).await;
         }
         if let Some(error) = fault.error {
+            durable(app, nonce_seq).await?;
             return Err(error);
         }
     }
@@ -465,10 +547,10 @@ async fn serve(
         now_ms: app.clock.at(real_now),
         real_now_ms: real_now,
         persister: app.persister.as_ref(),
-        committed: Cell::new(0),
+        committed: Cell::new(nonce_seq),
     };
     let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| actions::dispatch(&call)));
-    let reply = dispatched.unwrap_or_else(|panic| {
+    let outcome = dispatched.unwrap_or_else(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
@@ -476,15 +558,22 @@ async fn serve(
             .unwrap_or_default();
         tracing::error!(action = action.name(), panic = what, "handler panicked");
         Err(ApiError::InternalError)
-    })?;
-    // Answer only once the change is on disk (SPEC section 9).
-    if let Some(persister) = &app.persister {
-        persister
-            .wait(call.committed.get())
-            .await
-            .map_err(|_| ApiError::InternalError)?;
+    });
+    // Answer, success or refusal, only once the change it made and every change it saw are on
+    // disk (SPEC section 9).
+    durable(app, call.committed.get()).await?;
+    outcome
+}
+
+/// Waits for persistence up to `seq`; a failed write is `InternalError`.
+async fn durable(app: &AppState, seq: u64) -> Result<(), ApiError> {
+    match &app.persister {
+        Some(persister) => persister.wait(seq).await.map_err(|_| {
+            tracing::error!("the state file could not be written: the change is not acknowledged");
+            ApiError::InternalError
+        }),
+        None => Ok(()),
     }
-    Ok(reply)
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub fn handle(call: &Call) -> Result<Reply, ApiError> {
         }
     }
     // First read of a certificate without material: make it once, under the write lock.
-    let mut world = call.write();
+    let mut world = call.write()?;
     world.ensure_material(id).map_err(|e| {
         tracing::error!(cert = id, error = %e, "cannot make certificate material");
         ApiError::InternalError

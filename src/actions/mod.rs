@@ -107,7 +107,8 @@ pub struct Call<'a> {
     pub real_now_ms: i64,
     /// Present with `--state-file`.
     pub persister: Option<&'a Persister>,
-    /// The persistence sequence number the answer must wait for (0: nothing to wait for).
+    /// The persistence sequence number the answer must wait for (0: nothing to wait for): its
+    /// own change, and every change it could have seen.
     pub committed: Cell<u64>,
 }
 
@@ -121,18 +122,40 @@ impl Call<'_> {
         &self.principal.account_id
     }
 
+    /// The world to read. The answer will wait until everything this lock shows is durable
+    /// (SPEC section 9: no answer reports a change before it is on disk).
     pub fn read(&self) -> RwLockReadGuard<'_, World> {
-        self.world.read().unwrap_or_else(PoisonError::into_inner)
+        let world = self.world.read().unwrap_or_else(PoisonError::into_inner);
+        self.observe();
+        world
     }
 
-    pub fn write(&self) -> RwLockWriteGuard<'_, World> {
-        self.world.write().unwrap_or_else(PoisonError::into_inner)
+    /// The world to change; refused (`InternalError`) once persistence cannot write any more.
+    pub fn write(&self) -> Result<RwLockWriteGuard<'_, World>, ApiError> {
+        let world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+        self.observe();
+        if let Some(p) = self.persister {
+            p.writable().map_err(|_| ApiError::InternalError)?;
+        }
+        Ok(world)
     }
 
-    /// Hands the changes made under this write lock to persistence (or drops them without it).
+    /// Notes the newest change the locked world holds; call it with a world lock held.
+    fn observe(&self) {
+        if let Some(p) = self.persister {
+            self.wait_for(p.world_seq());
+        }
+    }
+
+    fn wait_for(&self, seq: u64) {
+        self.committed.set(self.committed.get().max(seq));
+    }
+
+    /// Hands the changes made under this write lock to persistence as one record (or drops
+    /// them without it).
     pub fn commit(&self, world: &mut World) {
         match self.persister {
-            Some(p) => self.committed.set(p.enqueue(world)),
+            Some(p) => self.wait_for(p.enqueue(world)),
             None => {
                 world.take_changes();
             }
@@ -151,7 +174,7 @@ impl Call<'_> {
         if let Some(token) = token {
             idempotency::validate_token(token)?;
         }
-        let mut world = self.write();
+        let mut world = self.write()?;
         let Some(token) = token else {
             let reply = change(&mut world)?;
             self.commit(&mut world);
@@ -163,7 +186,13 @@ impl Call<'_> {
             token: token.to_owned(),
         };
         let fingerprint = idempotency::fingerprint(self.params);
-        if let Some(remembered) = world.tokens.check(&key, &fingerprint, self.real_now_ms)? {
+        // A replay waits, like the first request, until that request's change is durable: the
+        // write lock's world holds it, so `write` noted its sequence number.
+        if let Some(remembered) =
+            world
+                .tokens
+                .check(&key, &fingerprint, self.params, self.real_now_ms)?
+        {
             return Ok(remembered);
         }
         let reply = change(&mut world)?;
@@ -178,6 +207,20 @@ pub fn reply(value: Value) -> Reply {
     match value {
         Value::Object(map) => map,
         _ => Reply::new(),
+    }
+}
+
+/// The first of the value checks (SPEC section 13): a value with a control character
+/// (U+0000-U+001F but tab, and U+007F) is `InvalidParameter` for it. `ClientToken` has its own
+/// rule (`InvalidClientToken.Malformed`), checked with the other values.
+fn reject_control_characters(params: &Params) -> Result<(), ApiError> {
+    let control = |c: char| c.is_ascii_control() && c != '\t';
+    match params
+        .iter()
+        .find(|(name, value)| *name != "ClientToken" && value.contains(control))
+    {
+        Some((name, _)) => Err(ApiError::InvalidParameter(name.to_owned())),
+        None => Ok(()),
     }
 }
 
@@ -196,6 +239,7 @@ pub fn dispatch(call: &Call) -> Result<Reply, ApiError> {
     if !call.action.is_global() {
         ram::authorize_action(call.principal, call.action.name())?;
     }
+    reject_control_characters(call.params)?;
     match call.action {
         Action::CreateSslVpnClientCert => create_ssl_vpn_client_cert::handle(call),
         Action::DeleteSslVpnClientCert => delete_ssl_vpn_client_cert::handle(call),

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::http::header;
 use dashmap::DashMap;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -190,6 +191,26 @@ fn header_or_param<'a>(
     .filter(|v| !v.is_empty())
 }
 
+/// A strict-mode nonce as the persistence file holds it, so that a replay stays refused after
+/// a restart (SPEC section 13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct NonceDoc {
+    pub access_key_id: String,
+    pub nonce: String,
+    /// Real time it was first used, epoch milliseconds.
+    pub time: i64,
+}
+
+/// The headers a strict-mode ACS3 request must sign, so that its nonce and date cannot be
+/// swapped for fresh unsigned ones (SPEC section 13).
+pub const STRICT_SIGNED_HEADERS: [&str; 4] = [
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-action",
+    "x-acs-version",
+];
+
 /// Nonces seen in strict mode, per AccessKeyId, for [`WINDOW_MS`] of real time.
 #[derive(Debug, Default)]
 pub struct NonceCache {
@@ -225,9 +246,45 @@ impl NonceCache {
         fresh
     }
 
-    pub fn clear(&self) {
-        self.seen.clear();
+    /// The nonces still inside the window, for the snapshot.
+    pub fn export(&self, real_now_ms: i64) -> Vec<NonceDoc> {
+        let mut docs: Vec<NonceDoc> = self
+            .seen
+            .iter()
+            .filter(|e| real_now_ms - *e.value() < WINDOW_MS)
+            .map(|e| NonceDoc {
+                access_key_id: e.key().0.clone(),
+                nonce: e.key().1.clone(),
+                time: *e.value(),
+            })
+            .collect();
+        docs.sort_by(|a, b| {
+            (a.time, &a.access_key_id, &a.nonce).cmp(&(b.time, &b.access_key_id, &b.nonce))
+        });
+        docs
     }
+
+    /// Puts back a nonce from the persistence file (one outside the window is dropped).
+    pub fn restore(&self, doc: NonceDoc, real_now_ms: i64) {
+        if real_now_ms - doc.time < WINDOW_MS {
+            self.seen
+                .entry((doc.access_key_id, doc.nonce))
+                .and_modify(|t| *t = (*t).max(doc.time))
+                .or_insert(doc.time);
+        }
+    }
+}
+
+/// The AccessKeyId and nonce a request presents (what strict mode records once it passes).
+pub fn presented_nonce(req: &RpcRequest) -> Option<NonceDoc> {
+    let presented = presented(req);
+    let is_acs3 = matches!(presented, Presented::Acs3(_));
+    let nonce = header_or_param(req, is_acs3, "x-acs-signature-nonce", "SignatureNonce")?;
+    Some(NonceDoc {
+        access_key_id: presented.access_key_id()?.to_owned(),
+        nonce: nonce.to_owned(),
+        time: 0,
+    })
 }
 
 /// Everything authentication needs besides the request.
@@ -275,7 +332,11 @@ impl<'k, F: Fn(&str) -> Option<&'k KeyRecord>> Authenticator<'_, 'k, F> {
                     header_or_param(req, is_acs3, "x-acs-signature-nonce", "SignatureNonce");
                 let signed = match &presented {
                     Presented::V1 { signature, .. } => signature.is_some(),
-                    Presented::Acs3(_) => true,
+                    Presented::Acs3(auth) => STRICT_SIGNED_HEADERS.iter().all(|needed| {
+                        auth.signed_headers
+                            .iter()
+                            .any(|h| h.eq_ignore_ascii_case(needed))
+                    }),
                     Presented::None | Presented::Unreadable => false,
                 };
                 let (Some(access_key_id), true, Some(nonce)) =

@@ -78,6 +78,11 @@ impl Params {
             .map(|e| (e.name.of(&self.text), e.value.of(&self.text)))
     }
 
+    /// The heap memory this holds, for the journal's byte bound.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.entries.capacity() * std::mem::size_of::<Entry>()
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -134,7 +134,7 @@ fn write_xml(out: &mut String, name: &str, value: &Value) {
             out.push_str(name);
             out.push('>');
             match scalar {
-                Value::String(s) => out.push_str(&quick_xml::escape::escape(s.as_str())),
+                Value::String(s) => push_xml_text(out, s),
                 Value::Null => {}
                 other => out.push_str(&other.to_string()),
             }
@@ -145,9 +145,51 @@ fn write_xml(out: &mut String, name: &str, value: &Value) {
     }
 }
 
+/// Text as XML 1.0 can carry it (SPEC section 13): markup escaped, a carriage return as a
+/// character reference (a parser would fold it), and the characters XML 1.0 has no place for
+/// (controls but tab and newline, U+FFFE, U+FFFF) as U+FFFD.
+fn push_xml_text(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            _ => out.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_text_is_always_well_formed() {
+        let mut out = String::new();
+        push_xml_text(&mut out, "a<b>&\"'\r\n\t\u{0}\u{1b}\u{7f}\u{ffff}é");
+        assert_eq!(
+            out,
+            "a&lt;b&gt;&amp;&quot;&apos;&#13;\n\t\u{fffd}\u{fffd}\u{7f}\u{fffd}é"
+        );
+        let xml = to_body(
+            "Error",
+            &json!({"Message": "bad\u{0}name", "Code": "x"}),
+            Format::Xml,
+        );
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("ill-formed XML {xml}: {e}"),
+            }
+        }
+    }
     use serde_json::json;
 
     fn fields(v: Value) -> Reply {

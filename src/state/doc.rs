@@ -39,6 +39,9 @@ pub struct StateDoc {
     /// Only in the persistence file (SPEC section 9): the remembered ClientTokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_tokens: Option<Vec<crate::idempotency::TokenDoc>>,
+    /// Only in the persistence file: strict-mode nonces of the last 15 minutes (SPEC 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_nonces: Option<Vec<crate::auth::NonceDoc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

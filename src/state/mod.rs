@@ -15,8 +15,8 @@ use doc::{GatewayStatus, KeyStatus, Region, SslVpnServer, VpnGateway};
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{KeyRecord, UserGrant};
-use crate::clock::real_now_ms;
+use crate::auth::{KeyRecord, NonceDoc, UserGrant};
+use crate::clock::{MAX_TIME_MS, real_now_ms};
 use crate::idempotency::{TokenDoc, TokenKey, TokenStore};
 use crate::material::{self, MaterialError, Pem};
 use crate::protocol::Reply;
@@ -57,17 +57,13 @@ impl StateError {
     }
 }
 
-/// Parses a state document from JSON text; the error names the JSON path.
+/// Parses a state document from JSON text (one JSON value, then only whitespace); the error
+/// names the JSON path.
 pub fn parse_doc(text: &str) -> Result<StateDoc, StateError> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        StateError {
-            path: if path == "." { "$".into() } else { path },
-            reason: inner.to_string(),
-            value: None,
-        }
+    crate::json::from_str(text).map_err(|e| StateError {
+        path: e.path,
+        reason: e.reason,
+        value: None,
     })
 }
 
@@ -102,12 +98,15 @@ impl Cert {
     }
 }
 
-/// A change to the world, as the write-ahead log of [`crate::persist`] records it.
+/// A change to the world, as the write-ahead log of [`crate::persist`] records it (one log
+/// line holds every change of one request).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Change {
     PutCert(doc::SslVpnClientCert),
     DeleteCert(String),
     Token(TokenDoc),
+    /// A strict-mode nonce (not part of the world: [`crate::auth::NonceCache`] takes it).
+    Nonce(NonceDoc),
 }
 
 #[derive(Debug)]
@@ -128,6 +127,50 @@ pub struct World {
     /// Whether changes are kept for [`World::take_changes`]: only persistence reads them, so
     /// without a state file they are not even built.
     recording: bool,
+}
+
+/// A certificate's CreateTime and EndTime with their defaults, checked: EndTime after
+/// CreateTime, both from 1970 to 9999-12-31T23:59:59Z (SPEC section 13). `Err` names the field,
+/// the reason and the value.
+fn cert_times(
+    create: Option<i64>,
+    end: Option<i64>,
+    now_ms: i64,
+) -> Result<(i64, i64), (&'static str, &'static str, String)> {
+    let create_time = create.unwrap_or(now_ms);
+    if !(0..=MAX_TIME_MS).contains(&create_time) {
+        return Err((
+            "CreateTime",
+            "CreateTime must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+            create_time.to_string(),
+        ));
+    }
+    let end_time = match end {
+        Some(end) => end,
+        None => create_time
+            .checked_add(CERT_VALIDITY_MS)
+            .filter(|end| *end <= MAX_TIME_MS)
+            .ok_or((
+                "CreateTime",
+                "CreateTime + 1095 days (the default EndTime) is after 9999-12-31T23:59:59Z",
+                create_time.to_string(),
+            ))?,
+    };
+    if end_time <= create_time {
+        return Err((
+            "EndTime",
+            "EndTime must be after CreateTime",
+            end_time.to_string(),
+        ));
+    }
+    if end_time > MAX_TIME_MS {
+        return Err((
+            "EndTime",
+            "EndTime must not be after 9999-12-31T23:59:59Z",
+            end_time.to_string(),
+        ));
+    }
+    Ok((create_time, end_time))
 }
 
 fn unique<'a>(
@@ -367,15 +410,11 @@ impl World {
                     &c.ssl_vpn_server_id,
                 ));
             }
-            let create_time = c.create_time.unwrap_or(now_ms);
-            let end_time = c.end_time.unwrap_or(create_time + CERT_VALIDITY_MS);
-            if end_time <= create_time {
-                return Err(StateError::new(
-                    format!("SslVpnClientCerts[{i}].EndTime"),
-                    "EndTime must be after CreateTime",
-                    &end_time.to_string(),
-                ));
-            }
+            let (create_time, end_time) = cert_times(c.create_time, c.end_time, now_ms).map_err(
+                |(field, reason, value)| {
+                    StateError::new(format!("SslVpnClientCerts[{i}].{field}"), reason, &value)
+                },
+            )?;
             if c.client_cert.is_some() != c.client_key.is_some() {
                 let missing = if c.client_cert.is_none() {
                     "ClientCert"
@@ -453,6 +492,7 @@ impl World {
     pub fn to_doc(&self) -> StateDoc {
         StateDoc {
             client_tokens: None,
+            signature_nonces: None,
             regions: self.regions.clone(),
             accounts: self.accounts.clone(),
             vpn_gateways: self.gateways.clone(),
@@ -633,33 +673,92 @@ impl World {
         std::mem::take(&mut self.changes)
     }
 
-    /// Replays a change from the write-ahead log.
-    pub fn apply(&mut self, change: Change) {
+    /// Replays a change from the write-ahead log, checked as the API would have made it: a
+    /// change that does not fit the state it follows is an error, and nothing of it is applied.
+    pub fn apply(&mut self, change: Change) -> Result<(), String> {
         match change {
             Change::PutCert(c) => {
                 let id = c.ssl_vpn_client_cert_id;
-                let create_time = c.create_time.unwrap_or_default();
+                if id.is_empty() {
+                    return Err("a certificate with an empty SslVpnClientCertId".into());
+                }
+                if !self.region_exists(&c.region_id) {
+                    return Err(format!(
+                        "certificate {id}: unknown region ({})",
+                        c.region_id
+                    ));
+                }
+                if !self.accounts.iter().any(|a| a.account_id == c.account_id) {
+                    return Err(format!(
+                        "certificate {id}: unknown account ({})",
+                        c.account_id
+                    ));
+                }
+                if self
+                    .server(&c.account_id, &c.region_id, &c.ssl_vpn_server_id)
+                    .is_none()
+                {
+                    return Err(format!(
+                        "certificate {id}: no such SSL-VPN server in the certificate's account and region ({})",
+                        c.ssl_vpn_server_id
+                    ));
+                }
+                if c.create_time.is_none() || c.end_time.is_none() {
+                    return Err(format!(
+                        "certificate {id}: CreateTime and EndTime are required"
+                    ));
+                }
+                let (create_time, end_time) =
+                    cert_times(c.create_time, c.end_time, 0).map_err(|(_, reason, value)| {
+                        format!("certificate {id}: {reason} ({value})")
+                    })?;
+                if c.client_cert.is_some() != c.client_key.is_some() {
+                    return Err(format!(
+                        "certificate {id}: ClientCert and ClientKey go together"
+                    ));
+                }
+                if let Some(old) = self.certs.get(&id)
+                    && (old.account_id != c.account_id || old.server_id != c.ssl_vpn_server_id)
+                {
+                    return Err(format!(
+                        "certificate {id}: a change may not move it to another account or server"
+                    ));
+                }
                 self.put_cert(Cert {
                     name: c.name.unwrap_or_else(|| id.clone()),
                     region_id: c.region_id,
                     account_id: c.account_id,
                     server_id: c.ssl_vpn_server_id,
                     create_time,
-                    end_time: c.end_time.unwrap_or(create_time + CERT_VALIDITY_MS),
+                    end_time,
                     client_cert: c.client_cert,
                     client_key: c.client_key,
                     id,
                 });
             }
             Change::DeleteCert(id) => {
-                self.drop_cert(&id);
+                if self.drop_cert(&id).is_none() {
+                    return Err(format!("deletes certificate {id}, which does not exist"));
+                }
             }
-            Change::Token(doc) => self.tokens.restore(doc, real_now_ms()),
+            Change::Token(doc) => {
+                if !self.accounts.iter().any(|a| a.account_id == doc.account_id) {
+                    return Err(format!(
+                        "ClientToken record of an unknown account ({})",
+                        doc.account_id
+                    ));
+                }
+                if crate::idempotency::validate_token(&doc.client_token).is_err() {
+                    return Err(format!(
+                        "ClientToken record with a malformed token ({:?})",
+                        doc.client_token
+                    ));
+                }
+                self.tokens.restore(doc, real_now_ms());
+            }
+            Change::Nonce(_) => {}
         }
-    }
-
-    pub fn cert_count(&self) -> usize {
-        self.certs.len()
+        Ok(())
     }
 }
 

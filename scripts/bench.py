@@ -1,5 +1,8 @@
 """The benchmark run of scripts/bench: prints figures, asserts nothing.
 
+BENCH_BASELINE=/path/to/an/older/aliyun-vpc-emulator adds that build's --state-file write
+throughput beside this one's.
+
 Every figure is measured in this one run on this one machine, so the ratios between the
 emulator and the floor (and with and without --state-file) are fair even on a shared machine.
 """
@@ -219,7 +222,10 @@ def main():
                 f'  return wrk.format("GET", "/?Action=ModifySslVpnClientCert&Version=2016-04-28&RegionId=cn-hangzhou&SslVpnClientCertId={CERT1}&Name=n" .. counter)\n'
                 "end\n"
             )
-        memory_runs, file_runs = [], []
+        # BENCH_BASELINE names another build (an earlier commit's binary) whose --state-file
+        # writes run alternating with this one's, so that a durability change shows its cost.
+        baseline = os.environ.get("BENCH_BASELINE")
+        memory_runs, file_runs, baseline_runs = [], [], []
         for round_ in range(ROUNDS):
             proc, port, _ = start([EMULATOR, "--port", "0"])
             memory_runs.append(wrk(port, script=script))
@@ -228,10 +234,19 @@ def main():
             proc, port, _ = start([EMULATOR, "--port", "0", "--state-file", state])
             file_runs.append(wrk(port, script=script))
             stop(proc)
+            if baseline:
+                state = os.path.join(tmp, f"baseline-{round_}.json")
+                proc, port, _ = start([baseline, "--port", "0", "--state-file", state])
+                baseline_runs.append(wrk(port, script=script))
+                stop(proc)
         m, s = median_runs(memory_runs), median_runs(file_runs)
         print("\nwrites (ModifySslVpnClientCert renames), 16 connections:")
         print(f"  memory only:    {m[0]:>9.0f} req/s   p50 {m[1]:.3f} ms   p99 {m[2]:.3f} ms")
         print(f"  --state-file:   {s[0]:>9.0f} req/s   p50 {s[1]:.3f} ms   p99 {s[2]:.3f} ms   (each answer after fdatasync, group commit)")
+        if baseline:
+            b = median_runs(baseline_runs)
+            print(f"  baseline:       {b[0]:>9.0f} req/s   p50 {b[1]:.3f} ms   p99 {b[2]:.3f} ms   ({baseline}, --state-file)")
+            print(f"  --state-file / baseline throughput: {100 * s[0] / b[0]:.0f}%")
 
 
 if __name__ == "__main__":

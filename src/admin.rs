@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::faults::FaultRule;
-use crate::server::AppState;
+use crate::server::{AppState, ReplaceError};
 use crate::state::{self, World};
 
 /// Large enough for a 100,000-certificate state.
@@ -154,7 +154,10 @@ async fn put_state(app: &AppState, body: Body) -> Response {
     };
     match app.replace_world(doc).await {
         Ok(()) => Json(summary(app)).into_response(),
-        Err(e) => bad_request(e.to_string()),
+        Err(e @ ReplaceError::Invalid(_)) => bad_request(e.to_string()),
+        Err(e @ ReplaceError::NotDurable) => {
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const FLUSH_EVERY: Duration = Duration::from_millis(50);
 const FLUSH_AT_BYTES: usize = 64 * 1024;
 /// At most this much waits for stderr; past it lines are dropped and counted.
-pub const MAX_BUFFERED: usize = 4 * 1024 * 1024;
+pub const MAX_BUFFERED: usize = 1024 * 1024;
 
 #[derive(Debug)]
 struct Pending {

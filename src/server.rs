@@ -59,6 +59,17 @@ pub struct AppState {
     pub persister: Option<Persister>,
 }
 
+/// Why `PUT state` or `reset` did not replace the state.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplaceError {
+    /// The document is not a valid state: 400.
+    #[error(transparent)]
+    Invalid(#[from] state::StateError),
+    /// The state file could not be written: 500, and the old state stays.
+    #[error("the state file could not be written; the state is unchanged")]
+    NotDurable,
+}
+
 /// A start-up failure: one line for stderr, then exit 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -216,16 +227,12 @@ impl AppState {
     }
 
     /// Replaces the whole state (`PUT state`, `reset`), durably; ClientTokens are cleared.
-    pub async fn replace_world(&self, doc: StateDoc) -> Result<(), state::StateError> {
+    pub async fn replace_world(&self, doc: StateDoc) -> Result<(), ReplaceError> {
         let new_world = build_world(&self.config, &self.clock, without_tokens(doc)?)?;
         let seq = {
             let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
             if let Some(p) = &self.persister {
-                p.writable().map_err(|_| state::StateError {
-                    path: "$".into(),
-                    reason: "the state file could not be written".into(),
-                    value: None,
-                })?;
+                p.writable().map_err(|_| ReplaceError::NotDurable)?;
             }
             *world = new_world;
             match &self.persister {
@@ -233,18 +240,11 @@ impl AppState {
                 None => 0,
             }
         };
-        let durable = match &self.persister {
-            Some(p) => p.wait(seq).await.is_ok(),
-            None => true,
-        };
-        if !durable {
-            return Err(state::StateError {
-                path: "$".into(),
-                reason: "the state file could not be written".into(),
-                value: None,
-            });
+        match &self.persister {
+            // On failure the writer has put the old state back.
+            Some(p) => p.wait(seq).await.map_err(|_| ReplaceError::NotDurable),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Stops persistence after a last snapshot (at a clean stop).

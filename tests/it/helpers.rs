@@ -412,7 +412,19 @@ impl Req {
     }
 
     /// Signs with ACS3-HMAC-SHA256 as the Tea SDKs do: Action and Version move to headers.
-    pub fn sign_acs3(mut self, access_key_id: &str, secret: &str, addr: SocketAddr) -> Req {
+    pub fn sign_acs3(self, access_key_id: &str, secret: &str, addr: SocketAddr) -> Req {
+        self.sign_acs3_leaving_out(access_key_id, secret, addr, &[])
+    }
+
+    /// [`Req::sign_acs3`], but the headers named in `unsigned` are sent without being listed
+    /// in `SignedHeaders`.
+    pub fn sign_acs3_leaving_out(
+        mut self,
+        access_key_id: &str,
+        secret: &str,
+        addr: SocketAddr,
+        unsigned: &[&str],
+    ) -> Req {
         let action = self.take("Action");
         let version = self.take("Version");
         self.take("Format");
@@ -436,7 +448,11 @@ impl Req {
                 v.parse().expect("header value"),
             );
         }
-        let names: Vec<String> = signed.iter().map(|(k, _)| k.clone()).collect();
+        let names: Vec<String> = signed
+            .iter()
+            .map(|(k, _)| k.clone())
+            .filter(|k| !unsigned.contains(&k.as_str()))
+            .collect();
         let sts = acs3::string_to_sign(&self.method, &self.query, &headers, &names, &self.body);
         let signature = acs3::sign(secret, &sts);
         for (k, v) in signed.into_iter().filter(|(k, _)| k != "host") {

@@ -15,17 +15,17 @@ use crate::cli::{BIN, discard_log, start, terminate};
 use crate::helpers::*;
 
 /// A scratch folder removed at the end of the test.
-struct Scratch(PathBuf);
+pub struct Scratch(pub PathBuf);
 
 impl Scratch {
-    fn new(name: &str) -> Scratch {
+    pub fn new(name: &str) -> Scratch {
         let dir = std::env::temp_dir().join(format!("vpc-emulator-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch dir");
         Scratch(dir)
     }
 
-    fn file(&self, name: &str) -> PathBuf {
+    pub fn file(&self, name: &str) -> PathBuf {
         self.0.join(name)
     }
 }
@@ -36,7 +36,7 @@ impl Drop for Scratch {
     }
 }
 
-fn with_state_file(state: &Path, extra: &[&str]) -> (Child, SocketAddr) {
+pub fn with_state_file(state: &Path, extra: &[&str]) -> (Child, SocketAddr) {
     let mut args = vec![
         "--port",
         "0",
@@ -48,17 +48,17 @@ fn with_state_file(state: &Path, extra: &[&str]) -> (Child, SocketAddr) {
     (child, SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
-async fn send(addr: SocketAddr, req: Req) -> Answer {
+pub async fn send(addr: SocketAddr, req: Req) -> Answer {
     send_raw(addr, &req.to_bytes(addr)).await
 }
 
-async fn exported(addr: SocketAddr) -> Value {
+pub async fn exported(addr: SocketAddr) -> Value {
     send(addr, Req::get(Vec::new()).path("/_emulator/state"))
         .await
         .json()
 }
 
-fn cert_ids(state: &Value) -> HashSet<String> {
+pub fn cert_ids(state: &Value) -> HashSet<String> {
     state["SslVpnClientCerts"]
         .as_array()
         .map(|certs| {
@@ -70,7 +70,7 @@ fn cert_ids(state: &Value) -> HashSet<String> {
         .unwrap_or_default()
 }
 
-fn kill9(child: &mut Child) {
+pub fn kill9(child: &mut Child) {
     Command::new("kill")
         .args(["-KILL", &child.id().to_string()])
         .status()
@@ -268,21 +268,47 @@ async fn kill_9_during_concurrent_writes_loses_no_acknowledged_change() {
     }
 }
 
-fn refused_to_start(file: &Path) -> String {
-    let output = Command::new(BIN)
-        .args([
-            "--port",
-            "0",
-            "--state-file",
-            file.to_str().unwrap_or_default(),
-        ])
-        .output()
+pub fn refused_to_start(file: &Path) -> String {
+    refused_run(&[
+        "--port",
+        "0",
+        "--state-file",
+        file.to_str().unwrap_or_default(),
+    ])
+}
+
+/// Runs the binary expecting it to refuse to start (exit 2, nothing on stdout); returns its
+/// one-line stderr. If it starts serving instead (its listening line appears), it is killed and
+/// the test fails rather than waiting for it.
+pub fn refused_run(args: &[&str]) -> String {
+    use std::io::Read;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("VPC_EMULATOR_PORT")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("run");
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    assert!(output.stdout.is_empty());
-    String::from_utf8_lossy(&output.stderr)
-        .trim_end()
-        .to_owned()
+    // One line, or the end of stdout when the process exits.
+    let mut stdout = String::new();
+    let _ = std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut stdout,
+    );
+    if !stdout.is_empty() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("it started instead of refusing: {stdout}");
+    }
+    let mut stderr = String::new();
+    let _ = child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr);
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    stderr.trim_end().to_owned()
 }
 
 #[test]

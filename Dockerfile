@@ -6,6 +6,12 @@
 # Fixtures:   -v "$PWD/fixtures.json:/fixtures.json:ro" -e VPC_EMULATOR_FIXTURES=/fixtures.json
 # State file: -v "$PWD/state:/data" -e VPC_EMULATOR_STATE_FILE=/data/state.json
 
+# The runtime base is named once before the build stage, in a stage nothing uses: the
+# image check here (../shared/tools/container-check) makes the base images in the order of the
+# FROM lines, and making the Rust one reads away the rest of its list, so a base named only
+# after it is never made on a fresh machine. A real engine skips the unused stage.
+FROM gcr.io/distroless/cc-debian12:nonroot AS runtime-base
+
 FROM rust:1.95-slim-bookworm AS build
 WORKDIR /src
 

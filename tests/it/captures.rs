@@ -1,5 +1,8 @@
-//! The 45 captured requests of the official SDKs (`tests/captures/`, copied from the shared
-//! reference; AccessKeyId `LTAItestkey`, secret `testsecret`) as signature test vectors.
+//! The 51 captured requests of the official SDKs (`tests/captures/`; AccessKeyId `LTAItestkey`,
+//! secret `testsecret`) as signature test vectors: 45 copied from the shared reference, and one
+//! ModifySslVpnClientCert each of the Go Tea SDK (ACS3 and V1), the Go legacy SDK, Go tea-rpc,
+//! the Java Tea SDK and the Java legacy SDK, recorded by `TestWriteCaptures` in `tests/sdk/go`
+//! and `CaptureTest` in `tests/sdk/java`. They pin those clients' wire form without Go or Java.
 
 use std::path::PathBuf;
 
@@ -124,7 +127,7 @@ fn authenticate(capture: &Capture, secret: &str) -> Result<(), ApiError> {
 #[test]
 fn every_capture_verifies_with_testsecret_and_fails_with_any_other() {
     let captures = all();
-    assert_eq!(captures.len(), 45);
+    assert_eq!(captures.len(), 51);
     for capture in &captures {
         assert_eq!(
             authenticate(capture, "testsecret"),
@@ -154,7 +157,7 @@ async fn captured_modify_calls_pass_signature_checks_on_the_wire() {
         .into_iter()
         .filter(|c| c.name.contains("__ModifySslVpnClientCert"))
         .collect();
-    assert_eq!(modify.len(), 18);
+    assert_eq!(modify.len(), 24);
     for capture in modify {
         let answer = send_raw(app.addr, &capture.raw).await;
         assert_eq!(

@@ -208,30 +208,61 @@ fn sync_dir(path: &Path) -> io::Result<()> {
     }
 }
 
+/// A new snapshot that could not be put in place.
+#[derive(Debug)]
+struct CompactError {
+    error: io::Error,
+    /// The new snapshot was renamed into place (or its log was): the old pair is gone, and the
+    /// files are only consistent for a start-up (which finishes the compaction), not for
+    /// appending to the old log.
+    replaced: bool,
+}
+
+impl From<CompactError> for io::Error {
+    fn from(e: CompactError) -> io::Error {
+        e.error
+    }
+}
+
 /// Writes `doc` as the snapshot with a new empty log naming it; returns the log, open to
-/// append. On failure the old snapshot and log are as they were (see the module's rules).
-fn compact(path: &Path, doc: &StateDoc) -> io::Result<File> {
-    let bytes = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
+/// append. Until the first rename the old snapshot and log are as they were.
+fn compact(path: &Path, doc: &StateDoc) -> Result<File, CompactError> {
+    let untouched = |error: io::Error| CompactError {
+        error,
+        replaced: false,
+    };
+    let bytes = serde_json::to_vec_pretty(doc)
+        .map_err(io::Error::other)
+        .map_err(untouched)?;
     let mut header = serde_json::to_vec(&WalHeader {
         snapshot: sha256_hex(&bytes),
     })
-    .map_err(io::Error::other)?;
+    .map_err(io::Error::other)
+    .map_err(untouched)?;
     header.push(b'\n');
     let wal = wal_path(path);
     let (snapshot_tmp, wal_tmp) = (with_suffix(path, ".tmp"), with_suffix(&wal, ".tmp"));
-    write_synced(&snapshot_tmp, &bytes)?;
+    write_synced(&snapshot_tmp, &bytes).map_err(untouched)?;
     if let Err(e) = write_synced(&wal_tmp, &header) {
         let _ = fs::remove_file(&snapshot_tmp);
-        return Err(e);
+        return Err(untouched(e));
     }
     if let Err(e) = fs::rename(&snapshot_tmp, path) {
         let _ = fs::remove_file(&snapshot_tmp);
         let _ = fs::remove_file(&wal_tmp);
-        return Err(e);
+        return Err(untouched(e));
     }
-    fs::rename(&wal_tmp, &wal)?;
-    sync_dir(path)?;
-    OpenOptions::new().append(true).open(&wal)
+    let replaced = |error: io::Error| CompactError {
+        error,
+        replaced: true,
+    };
+    fs::rename(&wal_tmp, &wal).map_err(replaced)?;
+    let file = OpenOptions::new()
+        .append(true)
+        .open(&wal)
+        .map_err(replaced)?;
+    sync_dir(path).map_err(replaced)?;
+    Ok(file)
 }
 
 /// A change could not be made durable (the disk failed); the answer is `InternalError`.
@@ -272,7 +303,7 @@ impl Durable {
             return;
         }
         match self.failed.last_mut() {
-            Some(last) if last.1 + 1 >= from => last.1 = last.1.max(to),
+            Some(last) if last.1.saturating_add(1) >= from => last.1 = last.1.max(to),
             _ => self.failed.push((from, to)),
         }
     }
@@ -354,7 +385,19 @@ impl Persister {
             let shared = shared.clone();
             std::thread::Builder::new()
                 .name("state-writer".into())
-                .spawn(move || Writer::new(&shared, wal).run(&rx))?
+                .spawn(move || {
+                    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        Writer::new(&shared, wal).run(&rx);
+                    }));
+                    if ran.is_err() {
+                        // Nothing more can be made durable: every wait, now and later, fails.
+                        shared.broken.store(true, Ordering::Release);
+                        shared.durable.send_modify(|d| {
+                            d.fail(d.done + 1, u64::MAX);
+                            d.done = u64::MAX;
+                        });
+                    }
+                })?
         };
         Ok(Persister {
             shared,
@@ -543,6 +586,9 @@ impl<'a> Writer<'a> {
 
     /// Writes a batch in order: records are appended, a snapshot replaces everything before it.
     fn write_batch(&mut self, batch: Vec<Msg>) -> io::Result<()> {
+        if batch.iter().any(|m| matches!(m, Msg::Stop)) {
+            self.stop = true;
+        }
         let mut buffer = Vec::new();
         for msg in batch {
             match msg {
@@ -551,14 +597,32 @@ impl<'a> Writer<'a> {
                     // Everything queued before it is part of the new state.
                     buffer.clear();
                     let doc: StateDoc = serde_json::from_slice(&bytes).map_err(io::Error::other)?;
-                    self.wal = compact(&self.shared.path, &doc)?;
-                    self.durable_len = self.wal.metadata()?.len();
-                    self.compact_at = COMPACT_AT_BYTES;
+                    self.wal = self.compact(&doc)?;
                 }
-                Msg::Stop => self.stop = true,
+                Msg::Stop => {}
             }
         }
         self.append(&buffer)
+    }
+
+    /// [`compact`], and the writer's view of the new log. A failure after the first rename
+    /// leaves no log this writer may append to: the persister is broken (until restart, which
+    /// finishes the compaction).
+    fn compact(&mut self, doc: &StateDoc) -> io::Result<File> {
+        match compact(&self.shared.path, doc) {
+            Ok(wal) => {
+                self.durable_len = wal.metadata()?.len();
+                self.compact_at = COMPACT_AT_BYTES;
+                Ok(wal)
+            }
+            Err(e) => {
+                if e.replaced {
+                    tracing::error!(error = %e.error, "a new snapshot is half in place: no further change is accepted until restart");
+                    self.shared.broken.store(true, Ordering::Release);
+                }
+                Err(e.error)
+            }
+        }
     }
 
     fn append(&mut self, buffer: &[u8]) -> io::Result<()> {
@@ -640,16 +704,19 @@ impl<'a> Writer<'a> {
         let doc = self.shared.snapshot_doc(&guard);
         drop(guard);
         let last = drained.iter().filter_map(Msg::seq).max();
-        match compact(&self.shared.path, &doc) {
+        match self.compact(&doc) {
             Ok(wal) => {
                 self.wal = wal;
-                self.durable_len = self.wal.metadata().map_or(0, |m| m.len());
-                self.compact_at = COMPACT_AT_BYTES;
                 if drained.iter().any(|m| matches!(m, Msg::Stop)) {
                     self.stop = true;
                 }
                 if let Some(last) = last {
                     self.settle(last);
+                }
+            }
+            Err(e) if self.shared.broken.load(Ordering::Acquire) => {
+                if let Some(last) = last {
+                    self.roll_back(&e, last, rx);
                 }
             }
             Err(e) => {

@@ -9,14 +9,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-fn admin(method: &str, path: &str, body: &str) -> Req {
-    let mut req = Req::get(Vec::new())
-        .method(method)
-        .path(&format!("/_emulator/{path}"));
-    req.body = body.as_bytes().to_vec();
-    req
-}
-
 async fn state(app: &TestApp) -> Value {
     admin("GET", "state", "").send(app).await.json()
 }

@@ -66,15 +66,6 @@ fn fill(dir: &Path) -> PathBuf {
     filler
 }
 
-fn cert_name_in(state: &Value, id: &str) -> Option<String> {
-    state["SslVpnClientCerts"]
-        .as_array()?
-        .iter()
-        .find(|c| c["SslVpnClientCertId"] == id)
-        .and_then(|c| c["Name"].as_str())
-        .map(str::to_owned)
-}
-
 fn leftovers(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("dir")

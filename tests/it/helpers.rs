@@ -518,6 +518,25 @@ impl Req {
     }
 }
 
+/// A call of the admin API (`/_emulator/{call}`) with a body.
+pub fn admin(method: &str, call: &str, body: &str) -> Req {
+    let mut req = Req::get(Vec::new())
+        .method(method)
+        .path(&format!("/_emulator/{call}"));
+    req.body = body.as_bytes().to_vec();
+    req
+}
+
+/// A certificate's name in a state document (`GET /_emulator/state`).
+pub fn cert_name_in(state: &Value, id: &str) -> Option<String> {
+    state["SslVpnClientCerts"]
+        .as_array()?
+        .iter()
+        .find(|c| c["SslVpnClientCertId"] == id)
+        .and_then(|c| c["Name"].as_str())
+        .map(str::to_owned)
+}
+
 /// The certificate's name as `GET /_emulator/state` shows it.
 pub async fn cert_name(app: &TestApp, id: &str) -> Option<String> {
     let state = Req::get(Vec::new())
@@ -525,10 +544,5 @@ pub async fn cert_name(app: &TestApp, id: &str) -> Option<String> {
         .send(app)
         .await
         .json();
-    state["SslVpnClientCerts"]
-        .as_array()?
-        .iter()
-        .find(|c| c["SslVpnClientCertId"] == id)
-        .and_then(|c| c["Name"].as_str())
-        .map(str::to_owned)
+    cert_name_in(&state, id)
 }

@@ -17,14 +17,6 @@ use crate::cli::{BIN, start, terminate};
 use crate::helpers::*;
 use crate::persistence::{Scratch, exported, kill9, refused_run, send, with_state_file};
 
-fn admin(method: &str, call: &str, body: &str) -> Req {
-    let mut req = Req::get(Vec::new())
-        .method(method)
-        .path(&format!("/_emulator/{call}"));
-    req.body = body.as_bytes().to_vec();
-    req
-}
-
 fn x509_validity(pem: &str) -> (i64, i64) {
     let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).expect("PEM");
     let cert = pem.parse_x509().expect("X.509");

@@ -33,201 +33,144 @@ impl AccessDeniedDetail {
     }
 }
 
-/// An error answered to an API caller, in the catalogue of SPEC section 3.3.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
-    /// 400: a gateway-level parameter (`Action`, `Version`) is absent.
-    #[error("MissingParameter")]
-    MissingParameter(String),
-    /// 400 `Missing{P}`: a parameter the action declares required is absent or empty.
-    #[error("Missing{0}")]
-    MissingActionParameter(String),
-    /// 400: a parameter's value is malformed, out of range or given twice.
-    #[error("InvalidParameter")]
-    InvalidParameter(String),
-    /// 400: `Version` is not `2016-04-28`.
-    #[error("InvalidVersion")]
-    InvalidVersion,
-    /// 404: an action the emulator does not implement, or a path other than `/`.
-    #[error("InvalidAction.NotFound")]
-    InvalidActionNotFound,
-    /// 403: a method other than GET or POST.
-    #[error("UnsupportedHTTPMethod")]
-    UnsupportedHttpMethod,
-    /// 400: credentials without a signature, or a signature we cannot read.
-    #[error("IncompleteSignature")]
-    IncompleteSignature,
-    /// 400: the signature differs from the one computed here; carries our string to sign, which
-    /// the legacy Python SDK compares with its own.
-    #[error("SignatureDoesNotMatch")]
-    SignatureDoesNotMatch { string_to_sign: String },
-    /// 404: strict mode, an AccessKeyId the state does not know.
-    #[error("InvalidAccessKeyId.NotFound")]
-    InvalidAccessKeyIdNotFound,
-    /// 400: the AccessKeyId is known but `Inactive`.
-    #[error("InvalidAccessKeyId.Inactive")]
-    InvalidAccessKeyIdInactive,
-    /// 400: strict mode, the timestamp is more than 15 minutes from real time.
-    #[error("InvalidTimeStamp.Expired")]
-    InvalidTimeStampExpired,
-    /// 400: strict mode, the timestamp is absent or not ISO 8601 UTC.
-    #[error("InvalidTimeStamp.Format")]
-    InvalidTimeStampFormat,
-    /// 400: strict mode, the nonce was used by the same key in the last 15 minutes.
-    #[error("SignatureNonceUsed")]
-    SignatureNonceUsed,
-    /// 400: `Name` breaks the configured name rule.
-    #[error("InvalidName")]
-    InvalidName,
-    /// 400: `ClientToken` is empty, longer than 64 or not printable ASCII.
-    #[error("InvalidClientToken.Malformed")]
-    InvalidClientTokenMalformed,
-    /// 400: a ClientToken reused with other parameters.
-    #[error("IdempotentParameterMismatch")]
-    IdempotentParameterMismatch,
-    /// 403: the caller may not call this action; the detail is absent for injected faults.
-    #[error("Forbidden")]
-    Forbidden(Option<Box<AccessDeniedDetail>>),
-    /// 403 (sic, two b's): the caller may call the action but not on this resource.
-    #[error("Forbbiden.SubUser")]
-    ForbiddenSubUser(Option<Box<AccessDeniedDetail>>),
-    /// 404: `RegionId` is not a region of the state.
-    #[error("InvalidRegionId.NotFound")]
-    InvalidRegionIdNotFound,
-    /// 404: no such certificate in the caller's account and region.
-    #[error("InvalidSslVpnClientCertId.NotFound")]
-    InvalidSslVpnClientCertIdNotFound,
-    /// 404: no such SSL-VPN server in the caller's account and region.
-    #[error("InvalidSslVpnServerId.NotFound")]
-    InvalidSslVpnServerIdNotFound,
-    /// 400: the server's VPN gateway is `updating`.
-    #[error("VpnGateway.Configuring")]
-    VpnGatewayConfiguring,
-    /// 400: the SSL-VPN server already has 50 certificates.
-    #[error("CreateSslCertsQuotaFull.QuotaFull")]
-    CreateSslCertsQuotaFull,
-    /// 400: only ever injected (SPEC section 8).
-    #[error("Throttling")]
-    Throttling,
-    /// 500: a handler panicked or failed unexpectedly; the cause is logged, never answered.
-    #[error("InternalError")]
-    InternalError,
-    /// 503: only ever injected (SPEC section 8).
-    #[error("ServiceUnavailable")]
-    ServiceUnavailable,
-    /// 413: the body is larger than `--max-body-bytes` (emulator-specific).
-    #[error("RequestEntityTooLarge")]
-    RequestEntityTooLarge { limit: usize },
-    /// An error outside the catalogue, injected through the admin API with its own status and
-    /// message.
-    #[error("{code}")]
-    Custom {
-        code: String,
-        status: u16,
-        message: String,
-    },
+/// Declares [`ApiError`] from one table: each row is a variant with its fields, then its code,
+/// HTTP status and message, each written once. The expressions may use the row's fields.
+macro_rules! catalogue {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $(($field:ident: $ty:ty))? $({ $($name:ident: $nty:ty),* })?
+            => $code:expr, $status:expr, $message:expr;
+    )*) => {
+        /// An error answered to an API caller, in the catalogue of SPEC section 3.3.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum ApiError {
+            $( $(#[doc = $doc])* $variant $(($ty))? $({ $($name: $nty),* })?, )*
+        }
+
+        /// The names of every variant, for the test that renders each.
+        #[cfg(test)]
+        const VARIANTS: &[&str] = &[$(stringify!($variant)),*];
+
+        impl ApiError {
+            /// The Alibaba error code, e.g. `InvalidSslVpnClientCertId.NotFound`.
+            #[allow(unused_variables)]
+            pub fn code(&self) -> String {
+                match self {
+                    $( ApiError::$variant $(($field))? $({ $($name),* })? => String::from($code), )*
+                }
+            }
+
+            /// The HTTP status this code is answered with.
+            #[allow(unused_variables)]
+            pub fn status(&self) -> StatusCode {
+                match self {
+                    $( ApiError::$variant $(($field))? $({ $($name),* })? => $status, )*
+                }
+            }
+
+            /// The exact message of the catalogue.
+            #[allow(unused_variables)]
+            pub fn message(&self) -> String {
+                match self {
+                    $( ApiError::$variant $(($field))? $({ $($name),* })? => String::from($message), )*
+                }
+            }
+        }
+    };
 }
 
+use StatusCode as S;
+
+catalogue! {
+    /// A gateway-level parameter (`Action`, `Version`) is absent.
+    MissingParameter(p: String) => "MissingParameter", S::BAD_REQUEST,
+        format!("The input parameter \"{p}\" that is mandatory for processing this request is not supplied.");
+    /// `Missing{P}`: a parameter the action declares required is absent or empty.
+    MissingActionParameter(p: String) => format!("Missing{p}"), S::BAD_REQUEST,
+        format!("{p} is mandatory for this action.");
+    /// A parameter's value is malformed, out of range or given twice.
+    InvalidParameter(p: String) => "InvalidParameter", S::BAD_REQUEST,
+        format!("The specified parameter \"{p}\" is not valid.");
+    /// `Version` is not `2016-04-28`.
+    InvalidVersion => "InvalidVersion", S::BAD_REQUEST, "Specified parameter Version is not valid.";
+    /// An action the emulator does not implement, or a path other than `/`.
+    InvalidActionNotFound => "InvalidAction.NotFound", S::NOT_FOUND,
+        "Specified api is not found, please check your url and method.";
+    /// A method other than GET or POST.
+    UnsupportedHttpMethod => "UnsupportedHTTPMethod", S::FORBIDDEN, "This http method not supported.";
+    /// Credentials without a signature, or a signature we cannot read.
+    IncompleteSignature => "IncompleteSignature", S::BAD_REQUEST,
+        "The request signature does not conform to Aliyun standards.";
+    /// The signature differs from the one computed here; carries our string to sign, which the
+    /// legacy SDKs compare with their own.
+    SignatureDoesNotMatch { string_to_sign: String } => "SignatureDoesNotMatch", S::BAD_REQUEST,
+        format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}");
+    /// Strict mode, an AccessKeyId the state does not know.
+    InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound", S::NOT_FOUND, "Specified access key is not found.";
+    /// The AccessKeyId is known but `Inactive`.
+    InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive", S::BAD_REQUEST, "Specified access key is disabled.";
+    /// Strict mode, the timestamp is more than 15 minutes from real time.
+    InvalidTimeStampExpired => "InvalidTimeStamp.Expired", S::BAD_REQUEST,
+        "Specified time stamp or date value is expired.";
+    /// Strict mode, the timestamp is absent or not ISO 8601 UTC.
+    InvalidTimeStampFormat => "InvalidTimeStamp.Format", S::BAD_REQUEST,
+        "Specified time stamp or date value is not well formatted.";
+    /// Strict mode, the nonce was used by the same key in the last 15 minutes.
+    SignatureNonceUsed => "SignatureNonceUsed", S::BAD_REQUEST, "Specified signature nonce was used already.";
+    /// `Name` breaks the configured name rule (no final period, as on the real service).
+    InvalidName => "InvalidName", S::BAD_REQUEST, "The name is not valid";
+    /// `ClientToken` is empty, longer than 64 or not printable ASCII.
+    InvalidClientTokenMalformed => "InvalidClientToken.Malformed", S::BAD_REQUEST,
+        "The specified parameter \"ClientToken\" is not valid.";
+    /// A ClientToken reused with other parameters.
+    IdempotentParameterMismatch => "IdempotentParameterMismatch", S::BAD_REQUEST,
+        "The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.";
+    /// The caller may not call this action; the detail is absent for injected faults.
+    Forbidden(detail: Option<Box<AccessDeniedDetail>>) => "Forbidden", S::FORBIDDEN,
+        "User not authorized to operate on the specified resource.";
+    /// (Sic, two b's) the caller may call the action but not on this resource.
+    ForbiddenSubUser(detail: Option<Box<AccessDeniedDetail>>) => "Forbbiden.SubUser", S::FORBIDDEN,
+        "User not authorized to operate on the specified resource as your account is created by another user.";
+    /// `RegionId` is not a region of the state.
+    InvalidRegionIdNotFound => "InvalidRegionId.NotFound", S::NOT_FOUND,
+        "The specified region is not found during access authentication.";
+    /// No such certificate in the caller's account and region.
+    InvalidSslVpnClientCertIdNotFound => "InvalidSslVpnClientCertId.NotFound", S::NOT_FOUND,
+        "The specified SSL VPN client cert id does not exist.";
+    /// No such SSL-VPN server in the caller's account and region.
+    InvalidSslVpnServerIdNotFound => "InvalidSslVpnServerId.NotFound", S::NOT_FOUND,
+        "The specified SSL VPN server id does not exist.";
+    /// The server's VPN gateway is `updating`.
+    VpnGatewayConfiguring => "VpnGateway.Configuring", S::BAD_REQUEST, "The specified service is configuring.";
+    /// The SSL-VPN server already has 50 certificates.
+    CreateSslCertsQuotaFull => "CreateSslCertsQuotaFull.QuotaFull", S::BAD_REQUEST,
+        "Create the number of SSL certificates that exceed the quota limit.";
+    /// Only ever injected (SPEC section 8).
+    Throttling => "Throttling", S::BAD_REQUEST, "Request was denied due to request throttling.";
+    /// A handler panicked or failed unexpectedly; the cause is logged, never answered.
+    InternalError => "InternalError", S::INTERNAL_SERVER_ERROR,
+        "The request processing has failed due to some unknown error, exception or failure.";
+    /// Only ever injected (SPEC section 8).
+    ServiceUnavailable => "ServiceUnavailable", S::SERVICE_UNAVAILABLE,
+        "The request has failed due to a temporary failure of the server.";
+    /// The body is larger than `--max-body-bytes` (emulator-specific).
+    RequestEntityTooLarge { limit: usize } => "RequestEntityTooLarge", S::PAYLOAD_TOO_LARGE,
+        format!("The request body is larger than {limit} bytes.");
+    /// An error outside the catalogue, injected through the admin API with its own status and
+    /// message.
+    Custom { code: String, status: u16, message: String } => code.clone(),
+        S::from_u16(*status).unwrap_or(S::BAD_REQUEST), message.clone();
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 impl ApiError {
-    /// The Alibaba error code, e.g. `InvalidSslVpnClientCertId.NotFound`.
-    pub fn code(&self) -> String {
-        self.to_string()
-    }
-
-    /// The HTTP status this code is answered with.
-    pub fn status(&self) -> StatusCode {
-        use ApiError::*;
-        match self {
-            MissingParameter(_)
-            | MissingActionParameter(_)
-            | InvalidParameter(_)
-            | InvalidVersion
-            | IncompleteSignature
-            | SignatureDoesNotMatch { .. }
-            | InvalidAccessKeyIdInactive
-            | InvalidTimeStampExpired
-            | InvalidTimeStampFormat
-            | SignatureNonceUsed
-            | InvalidName
-            | InvalidClientTokenMalformed
-            | IdempotentParameterMismatch
-            | VpnGatewayConfiguring
-            | CreateSslCertsQuotaFull
-            | Throttling => StatusCode::BAD_REQUEST,
-            UnsupportedHttpMethod | Forbidden(_) | ForbiddenSubUser(_) => StatusCode::FORBIDDEN,
-            InvalidActionNotFound
-            | InvalidAccessKeyIdNotFound
-            | InvalidRegionIdNotFound
-            | InvalidSslVpnClientCertIdNotFound
-            | InvalidSslVpnServerIdNotFound => StatusCode::NOT_FOUND,
-            InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-            ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            RequestEntityTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Custom { status, .. } => {
-                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
-            }
-        }
-    }
-
-    /// The exact message of the catalogue.
-    pub fn message(&self) -> String {
-        use ApiError::*;
-        match self {
-            MissingParameter(p) => format!(
-                "The input parameter \"{p}\" that is mandatory for processing this request is not supplied."
-            ),
-            MissingActionParameter(p) => format!("{p} is mandatory for this action."),
-            InvalidParameter(p) => format!("The specified parameter \"{p}\" is not valid."),
-            InvalidVersion => "Specified parameter Version is not valid.".into(),
-            InvalidActionNotFound => {
-                "Specified api is not found, please check your url and method.".into()
-            }
-            UnsupportedHttpMethod => "This http method not supported.".into(),
-            IncompleteSignature => {
-                "The request signature does not conform to Aliyun standards.".into()
-            }
-            SignatureDoesNotMatch { string_to_sign } => format!(
-                "Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"
-            ),
-            InvalidAccessKeyIdNotFound => "Specified access key is not found.".into(),
-            InvalidAccessKeyIdInactive => "Specified access key is disabled.".into(),
-            InvalidTimeStampExpired => "Specified time stamp or date value is expired.".into(),
-            InvalidTimeStampFormat => {
-                "Specified time stamp or date value is not well formatted.".into()
-            }
-            SignatureNonceUsed => "Specified signature nonce was used already.".into(),
-            InvalidName => "The name is not valid".into(),
-            InvalidClientTokenMalformed => {
-                "The specified parameter \"ClientToken\" is not valid.".into()
-            }
-            IdempotentParameterMismatch => "The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.".into(),
-            Forbidden(_) => "User not authorized to operate on the specified resource.".into(),
-            ForbiddenSubUser(_) => "User not authorized to operate on the specified resource as your account is created by another user.".into(),
-            InvalidRegionIdNotFound => {
-                "The specified region is not found during access authentication.".into()
-            }
-            InvalidSslVpnClientCertIdNotFound => {
-                "The specified SSL VPN client cert id does not exist.".into()
-            }
-            InvalidSslVpnServerIdNotFound => {
-                "The specified SSL VPN server id does not exist.".into()
-            }
-            VpnGatewayConfiguring => "The specified service is configuring.".into(),
-            CreateSslCertsQuotaFull => {
-                "Create the number of SSL certificates that exceed the quota limit.".into()
-            }
-            Throttling => "Request was denied due to request throttling.".into(),
-            InternalError => "The request processing has failed due to some unknown error, exception or failure.".into(),
-            ServiceUnavailable => {
-                "The request has failed due to a temporary failure of the server.".into()
-            }
-            RequestEntityTooLarge { limit } => {
-                format!("The request body is larger than {limit} bytes.")
-            }
-            Custom { message, .. } => message.clone(),
-        }
-    }
-
     /// The `AccessDeniedDetail` to add to the envelope, if any.
     pub fn access_denied_detail(&self) -> Option<&AccessDeniedDetail> {
         match self {
@@ -236,50 +179,58 @@ impl ApiError {
         }
     }
 
-    /// The catalogue error for a code, as the admin API's fault rules name it. `param` fills
-    /// `{P}` of the codes that name a parameter. `None` for a code outside the catalogue.
-    pub fn from_catalogue(code: &str, param: &str, max_body_bytes: usize) -> Option<ApiError> {
+    /// One of each variant (but `Custom`), with `param` as every `{P}` and `limit` as the body
+    /// limit: what a fault rule can name by code.
+    fn each(param: &str, limit: usize) -> Vec<ApiError> {
         use ApiError::*;
-        let p = param.to_owned();
-        Some(match code {
-            "MissingParameter" => MissingParameter(p),
-            "InvalidParameter" => InvalidParameter(p),
-            "InvalidVersion" => InvalidVersion,
-            "InvalidAction.NotFound" => InvalidActionNotFound,
-            "UnsupportedHTTPMethod" => UnsupportedHttpMethod,
-            "IncompleteSignature" => IncompleteSignature,
-            "SignatureDoesNotMatch" => SignatureDoesNotMatch {
+        let p = || param.to_owned();
+        vec![
+            MissingParameter(p()),
+            MissingActionParameter(p()),
+            InvalidParameter(p()),
+            InvalidVersion,
+            InvalidActionNotFound,
+            UnsupportedHttpMethod,
+            IncompleteSignature,
+            SignatureDoesNotMatch {
                 string_to_sign: String::new(),
             },
-            "InvalidAccessKeyId.NotFound" => InvalidAccessKeyIdNotFound,
-            "InvalidAccessKeyId.Inactive" => InvalidAccessKeyIdInactive,
-            "InvalidTimeStamp.Expired" => InvalidTimeStampExpired,
-            "InvalidTimeStamp.Format" => InvalidTimeStampFormat,
-            "SignatureNonceUsed" => SignatureNonceUsed,
-            "InvalidName" => InvalidName,
-            "InvalidClientToken.Malformed" => InvalidClientTokenMalformed,
-            "IdempotentParameterMismatch" => IdempotentParameterMismatch,
-            "Forbidden" => Forbidden(None),
-            "Forbbiden.SubUser" => ForbiddenSubUser(None),
-            "InvalidRegionId.NotFound" => InvalidRegionIdNotFound,
-            "InvalidSslVpnClientCertId.NotFound" => InvalidSslVpnClientCertIdNotFound,
-            "InvalidSslVpnServerId.NotFound" => InvalidSslVpnServerIdNotFound,
-            "VpnGateway.Configuring" => VpnGatewayConfiguring,
-            "CreateSslCertsQuotaFull.QuotaFull" => CreateSslCertsQuotaFull,
-            "Throttling" => Throttling,
-            "InternalError" => InternalError,
-            "ServiceUnavailable" => ServiceUnavailable,
-            "RequestEntityTooLarge" => RequestEntityTooLarge {
-                limit: max_body_bytes,
-            },
-            other => {
-                let name = other.strip_prefix("Missing")?;
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    return None;
-                }
-                MissingActionParameter(name.to_owned())
+            InvalidAccessKeyIdNotFound,
+            InvalidAccessKeyIdInactive,
+            InvalidTimeStampExpired,
+            InvalidTimeStampFormat,
+            SignatureNonceUsed,
+            InvalidName,
+            InvalidClientTokenMalformed,
+            IdempotentParameterMismatch,
+            Forbidden(None),
+            ForbiddenSubUser(None),
+            InvalidRegionIdNotFound,
+            InvalidSslVpnClientCertIdNotFound,
+            InvalidSslVpnServerIdNotFound,
+            VpnGatewayConfiguring,
+            CreateSslCertsQuotaFull,
+            Throttling,
+            InternalError,
+            ServiceUnavailable,
+            RequestEntityTooLarge { limit },
+        ]
+    }
+
+    /// The catalogue error for a code, as the admin API's fault rules name it. `param` fills
+    /// `{P}` of the codes that name a parameter; `Missing{P}` takes its parameter from the
+    /// code. `None` for a code outside the catalogue.
+    pub fn from_catalogue(code: &str, param: &str, max_body_bytes: usize) -> Option<ApiError> {
+        if let Some(name) = code.strip_prefix("Missing").filter(|n| *n != "Parameter") {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return None;
             }
-        })
+            return Some(ApiError::MissingActionParameter(name.to_owned()));
+        }
+        ApiError::each(param, max_body_bytes)
+            .into_iter()
+            .filter(|e| !matches!(e, ApiError::MissingActionParameter(_)))
+            .find(|e| e.code() == code)
     }
 }
 
@@ -307,6 +258,48 @@ mod tests {
             ApiError::InvalidAccessKeyIdNotFound.status(),
             StatusCode::NOT_FOUND
         );
+    }
+
+    /// Every variant of the table renders a code, a status of 400-599 and a message, and the
+    /// lookup by code gives it back.
+    #[test]
+    fn every_variant_renders() {
+        let each = ApiError::each("Name", 10);
+        let mut named: Vec<String> = each
+            .iter()
+            .map(|e| {
+                format!("{e:?}")
+                    .split(['(', ' ', '{'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        named.push("Custom".into());
+        assert_eq!(
+            named, VARIANTS,
+            "ApiError::each lists every variant, in the table's order"
+        );
+        let custom = ApiError::Custom {
+            code: "My.Code".into(),
+            status: 418,
+            message: "m".into(),
+        };
+        for e in each.iter().chain([&custom]) {
+            assert!(!e.code().is_empty() && !e.message().is_empty(), "{e:?}");
+            assert!((400..600).contains(&e.status().as_u16()), "{e:?}");
+            let body = crate::protocol::render::error_body(e, "R");
+            assert_eq!(body["Code"], e.code().as_str());
+            assert_eq!(body["Message"], e.message().as_str());
+            if !matches!(e, ApiError::Custom { .. }) {
+                assert_eq!(
+                    ApiError::from_catalogue(&e.code(), "Name", 10).as_ref(),
+                    Some(e)
+                );
+            }
+        }
+        assert_eq!(custom.status().as_u16(), 418);
+        assert_eq!(custom.code(), "My.Code");
     }
 
     #[test]

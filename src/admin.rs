@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::app::{AppState, ReplaceError};
 use crate::faults::FaultRule;
-use crate::server::{AppState, ReplaceError};
 use crate::state::{self, World};
 
 /// Large enough for a 100,000-certificate state.

@@ -6,6 +6,8 @@
 //!
 //! ## Layout
 //! - [`config`]: flags and environment variables (section 2).
+//! - [`app`]: [`AppState`], what every request reaches, and its bootstrap from the fixtures and
+//!   the state file; the admin API and the RPC pipeline both depend on it.
 //! - [`server`]: [`handle`] (admin API or API call, by path), the RPC pipeline in the check
 //!   order of section 3.3, [`run`].
 //! - [`protocol`]: HTTP in (query, form body, `Format`) and JSON/XML out (section 3).
@@ -26,6 +28,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -45,4 +48,5 @@ pub mod ram;
 pub mod server;
 pub mod state;
 
-pub use server::{AppState, StartupError, handle, run};
+pub use app::{AppState, StartupError};
+pub use server::{handle, run};

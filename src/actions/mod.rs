@@ -135,7 +135,13 @@ impl Call<'_> {
         let world = self.world.write().unwrap_or_else(PoisonError::into_inner);
         self.observe();
         if let Some(p) = self.persister {
-            p.writable().map_err(|_| ApiError::InternalError)?;
+            p.writable().map_err(|_| {
+                tracing::error!(
+                    action = self.action.name(),
+                    "refused: the state file cannot be written any more (see the error above); restart to go on"
+                );
+                ApiError::InternalError
+            })?;
         }
         Ok(world)
     }

@@ -1,7 +1,7 @@
 //! The emulated cloud: regions, accounts and their keys, VPN gateways, SSL-VPN servers and
 //! client certificates, plus the ClientToken records that must change together with them.
 //!
-//! One [`World`] sits behind one `RwLock` in [`crate::server::AppState`]: every write action
+//! One [`World`] sits behind one `RwLock` in [`crate::app::AppState`]: every write action
 //! (token check, change, token record) runs inside one short write section, which is what makes
 //! concurrent requests with one ClientToken have exactly one effect. No section is held across
 //! an `.await`.

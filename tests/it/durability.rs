@@ -525,7 +525,7 @@ fn a_document_with_anything_after_its_json_value_is_refused() {
     let fixtures = scratch.file("fixtures.json");
     let text = format!(
         "{}]]] garbage",
-        aliyun_vpc_emulator::server::DEFAULT_FIXTURES.trim_end()
+        aliyun_vpc_emulator::app::DEFAULT_FIXTURES.trim_end()
     );
     std::fs::write(&fixtures, &text).expect("fixtures");
     let message = refused_run(&[
@@ -542,7 +542,7 @@ fn a_document_with_anything_after_its_json_value_is_refused() {
     let file = scratch.file("state.json");
     std::fs::write(
         &file,
-        format!("{}\n{{}}", aliyun_vpc_emulator::server::DEFAULT_FIXTURES),
+        format!("{}\n{{}}", aliyun_vpc_emulator::app::DEFAULT_FIXTURES),
     )
     .expect("state");
     let message = refused_to_start(&file);

@@ -233,7 +233,7 @@ async fn a_ca_whose_key_is_not_its_own_is_refused() {
         material::new_ca("vss-b").expect("ca"),
     );
     let mut doc: Value =
-        serde_json::from_str(aliyun_vpc_emulator::server::DEFAULT_FIXTURES).expect("fixtures");
+        serde_json::from_str(aliyun_vpc_emulator::app::DEFAULT_FIXTURES).expect("fixtures");
     doc["SslVpnServers"][0]["CaCert"] = json!(a.cert);
     doc["SslVpnServers"][0]["CaKey"] = json!(b.key);
     let expected = "SslVpnServers[0].CaKey: CaCert and CaKey do not make a usable CA: CaKey is not the private key of CaCert";

@@ -10,7 +10,7 @@ use crate::auth::NonceCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::Faults;
-use crate::idempotency::{MIN_CAPACITY, TokenStore};
+use crate::idempotency::{TOKEN_CAPACITY, TokenStore};
 use crate::ids::Ids;
 use crate::journal::Journal;
 use crate::persist::{self, Persister};
@@ -55,8 +55,9 @@ pub struct StartupError(pub String);
 
 /// Parses and validates a state document for this configuration.
 fn build_world(config: &Config, clock: &Clock, doc: StateDoc) -> Result<World, state::StateError> {
-    let tokens = TokenStore::new(config.idempotency_ttl, MIN_CAPACITY);
-    let mut world = World::from_doc(doc, clock.now_ms(), tokens)?;
+    let tokens = TokenStore::new(config.idempotency_ttl, TOKEN_CAPACITY);
+    let real_now = crate::clock::real_now_ms();
+    let mut world = World::from_doc(doc, clock.at(real_now), real_now, tokens)?;
     world.set_recording(config.state_file.is_some());
     Ok(world)
 }
@@ -101,7 +102,7 @@ fn load_persisted(
             if let state::Change::Nonce(nonce) = &change {
                 nonces.restore(nonce.clone(), real_now);
             }
-            world.apply(change).map_err(|e| {
+            world.apply(change, real_now).map_err(|e| {
                 StartupError(format!(
                     "invalid log {} at line {line}: {e}; refusing to start (nothing was changed)",
                     wal.display()
@@ -207,15 +208,20 @@ impl AppState {
     /// Replaces the whole state (`PUT state`, `reset`), durably; ClientTokens are cleared.
     pub async fn replace_world(&self, doc: StateDoc) -> Result<(), ReplaceError> {
         let new_world = build_world(&self.config, &self.clock, without_tokens(doc)?)?;
+        // Serialized outside the world's lock: a large state takes a while.
+        let snapshot = self
+            .persister
+            .as_ref()
+            .map(|_| new_world.to_persisted_doc());
         let seq = {
             let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
             if let Some(p) = &self.persister {
                 p.writable().map_err(|_| ReplaceError::NotDurable)?;
             }
             *world = new_world;
-            match &self.persister {
-                Some(p) => p.enqueue_snapshot(&mut world),
-                None => 0,
+            match (&self.persister, snapshot) {
+                (Some(p), Some(doc)) => p.enqueue_snapshot(&mut world, doc),
+                _ => 0,
             }
         };
         match &self.persister {

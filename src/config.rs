@@ -84,8 +84,9 @@ pub struct Config {
     /// How long ClientTokens are remembered, in seconds of real time.
     #[arg(long, env = "VPC_EMULATOR_IDEMPOTENCY_TTL", default_value_t = 86_400)]
     pub idempotency_ttl: u64,
-    /// Larger request bodies are answered 413.
-    #[arg(long, env = "VPC_EMULATOR_MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    /// Larger request bodies are answered 413 (at most 1 GiB, so that a request's parameters
+    /// always fit the 32-bit offsets they are kept by).
+    #[arg(long, env = "VPC_EMULATOR_MAX_BODY_BYTES", default_value_t = 1_048_576, value_parser = body_limit)]
     pub max_body_bytes: usize,
     /// Log line format (stderr, one line per API call).
     #[arg(long, env = "VPC_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -108,4 +109,18 @@ impl Default for Config {
             log_format: LogFormat::Text,
         }
     }
+}
+
+/// The largest `--max-body-bytes`: a request's decoded query and body together stay far
+/// below the 4 GiB its parameters' `u32` offsets can address.
+pub const MAX_BODY_LIMIT: usize = 1 << 30;
+
+fn body_limit(value: &str) -> Result<usize, String> {
+    let n: usize = value
+        .parse()
+        .map_err(|_| format!("not a whole number of bytes ({value})"))?;
+    if n > MAX_BODY_LIMIT {
+        return Err(format!("at most {MAX_BODY_LIMIT} bytes (1 GiB)"));
+    }
+    Ok(n)
 }

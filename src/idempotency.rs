@@ -15,8 +15,8 @@ use crate::protocol::{Params, Reply, SIGNING_PARAMS};
 /// may change its format and how it names the action.
 const NOT_FINGERPRINTED: &[&str] = &["ClientToken", "Format", "Version", "Action"];
 
-/// At least this many tokens are kept; past it the oldest go first.
-pub const MIN_CAPACITY: usize = 100_000;
+/// How many tokens are kept (SPEC 7.6 asks for at least 100,000); past it the oldest go first.
+pub const TOKEN_CAPACITY: usize = 100_000;
 
 /// The parameters that make two requests "the same": a JSON array of `[name, value]` pairs in
 /// name order. JSON escaping makes it unambiguous (SPEC section 13): two different parameter sets

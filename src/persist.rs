@@ -272,7 +272,7 @@ pub struct PersistError;
 
 enum Msg {
     Changes { seq: u64, lines: Vec<u8> },
-    Snapshot { seq: u64, bytes: Vec<u8> },
+    Snapshot { seq: u64, doc: Box<StateDoc> },
     Stop,
 }
 
@@ -458,11 +458,13 @@ impl Persister {
         self.send(|seq| Msg::Changes { seq, lines })
     }
 
-    /// Queues a whole new state (`PUT state`, `reset`); call it under the write lock.
-    pub fn enqueue_snapshot(&self, world: &mut World) -> u64 {
+    /// Queues a whole new state (`PUT state`, `reset`): `doc` is the state that was just put in
+    /// place, made before the write lock was taken; call this under it. The writer adds the live
+    /// nonces when it writes the snapshot.
+    pub fn enqueue_snapshot(&self, world: &mut World, doc: StateDoc) -> u64 {
         world.take_changes();
-        let bytes = serde_json::to_vec(&self.shared.snapshot_doc(world)).unwrap_or_default();
-        let seq = self.send(|seq| Msg::Snapshot { seq, bytes });
+        let doc = Box::new(doc);
+        let seq = self.send(|seq| Msg::Snapshot { seq, doc });
         self.shared.world_seq.store(seq, Ordering::Release);
         seq
     }
@@ -593,10 +595,12 @@ impl<'a> Writer<'a> {
         for msg in batch {
             match msg {
                 Msg::Changes { lines, .. } => buffer.extend_from_slice(&lines),
-                Msg::Snapshot { bytes, .. } => {
-                    // Everything queued before it is part of the new state.
+                Msg::Snapshot { mut doc, .. } => {
+                    // Everything queued before it is part of the new state; the nonces are
+                    // taken now, so that every nonce queued before it is in the snapshot.
                     buffer.clear();
-                    let doc: StateDoc = serde_json::from_slice(&bytes).map_err(io::Error::other)?;
+                    doc.signature_nonces =
+                        Some(self.shared.nonces.export(crate::clock::real_now_ms()));
                     self.wal = self.compact(&doc)?;
                 }
                 Msg::Stop => {}
@@ -742,7 +746,7 @@ fn reload(shared: &Shared) -> Result<World, String> {
     for (line, record) in loaded.records {
         for change in record {
             world
-                .apply(change)
+                .apply(change, crate::clock::real_now_ms())
                 .map_err(|e| format!("line {line}: {e}"))?;
         }
     }

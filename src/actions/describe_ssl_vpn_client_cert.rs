@@ -14,24 +14,31 @@ use crate::state::{World, cert_status};
 pub fn handle(call: &Call) -> Result<Reply, ApiError> {
     let region = call.region_id();
     let id = call.params.required("SslVpnClientCertId")?;
-    {
+    let inputs = {
         let world = call.read();
-        let cert = world
+        world
             .cert(call.account_id(), region, id)
             .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
         ram::authorize_resource(call.principal, call.action.name(), id)?;
-        if cert.client_cert.is_some() {
-            return describe(call, &world, id);
+        match world.material_inputs(id).map_err(|e| internal(id, &e))? {
+            None => return describe(call, &world, id),
+            Some(inputs) => inputs,
         }
-    }
-    // First read of a certificate without material: make it once, under the write lock.
+    };
+    // First read of a certificate without material: the key is made outside the world's lock
+    // (it takes a while), then stored once under the write lock.
+    let (ca, create_time, end_time) = inputs;
+    let pem =
+        material::new_client_cert(&ca, id, create_time, end_time).map_err(|e| internal(id, &e))?;
     let mut world = call.write()?;
-    world.ensure_material(id).map_err(|e| {
-        tracing::error!(cert = id, error = %e, "cannot make certificate material");
-        ApiError::InternalError
-    })?;
+    world.set_material(id, pem);
     call.commit(&mut world);
     describe(call, &world, id)
+}
+
+fn internal(id: &str, error: &dyn std::fmt::Display) -> ApiError {
+    tracing::error!(cert = id, error = %error, "cannot make certificate material");
+    ApiError::InternalError
 }
 
 fn describe(call: &Call, world: &World, id: &str) -> Result<Reply, ApiError> {
@@ -40,14 +47,14 @@ fn describe(call: &Call, world: &World, id: &str) -> Result<Reply, ApiError> {
         .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
     let server = world
         .server_by_id(&cert.server_id)
-        .ok_or(ApiError::InternalError)?;
+        .ok_or_else(|| internal(id, &"its SSL-VPN server is gone"))?;
     let gateway_ip = world
         .gateway(&server.vpn_gateway_id)
         .map_or("127.0.0.1", |g| g.internet_ip.as_str());
     let (Some(ca_cert), Some(client_cert), Some(client_key)) =
         (&server.ca_cert, &cert.client_cert, &cert.client_key)
     else {
-        return Err(ApiError::InternalError);
+        return Err(internal(id, &"its material is incomplete"));
     };
     let client = Pem {
         cert: client_cert.clone(),

@@ -16,7 +16,7 @@ use doc::{GatewayStatus, KeyStatus, Region, SslVpnServer, VpnGateway};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{KeyRecord, NonceDoc, UserGrant};
-use crate::clock::{MAX_TIME_MS, real_now_ms};
+use crate::clock::MAX_TIME_MS;
 use crate::idempotency::{TokenDoc, TokenKey, TokenStore};
 use crate::material::{self, MaterialError, Pem};
 use crate::protocol::Reply;
@@ -223,10 +223,12 @@ fn ensure_ca(i: usize, server: &mut SslVpnServer) -> Result<(), StateError> {
 
 impl World {
     /// Validates a document and builds the world from it; nothing is half-loaded.
-    /// `now_ms` (the emulator clock) fills in certificates' missing CreateTime.
+    /// `now_ms` (the emulator clock) fills in certificates' missing CreateTime; `real_now_ms`
+    /// (real time) drops ClientTokens that have expired.
     pub fn from_doc(
         mut doc: StateDoc,
         now_ms: i64,
+        real_now_ms: i64,
         tokens: TokenStore,
     ) -> Result<World, StateError> {
         if doc.regions.is_empty() {
@@ -448,9 +450,8 @@ impl World {
         }
 
         let mut tokens = tokens;
-        let now = real_now_ms();
         for token in doc.client_tokens.take().unwrap_or_default() {
-            tokens.restore(token, now);
+            tokens.restore(token, real_now_ms);
         }
         let server_index = doc
             .ssl_vpn_servers
@@ -562,38 +563,47 @@ impl World {
         self.server_index.get(id).and_then(|&i| self.servers.get(i))
     }
 
-    /// Makes a certificate's key and certificate if it has none yet (SPEC section 6: once, then
-    /// part of the state).
-    pub fn ensure_material(&mut self, cert_id: &str) -> Result<(), MaterialError> {
+    /// What making a certificate's material needs: its server's CA and its validity, or
+    /// `None` if it has material already. `Err` if its server has no CA (a broken state).
+    pub fn material_inputs(&self, cert_id: &str) -> Result<Option<(Pem, i64, i64)>, MaterialError> {
         let Some(cert) = self.certs.get(cert_id) else {
-            return Ok(());
+            return Ok(None);
         };
         if cert.client_cert.is_some() {
-            return Ok(());
+            return Ok(None);
         }
         let server = self.server_by_id(&cert.server_id);
-        let (Some(ca_cert), Some(ca_key)) = (
+        match (
             server.and_then(|s| s.ca_cert.clone()),
             server.and_then(|s| s.ca_key.clone()),
-        ) else {
-            return Err(MaterialError::new(format!(
+        ) {
+            (Some(cert_pem), Some(key)) => Ok(Some((
+                Pem {
+                    cert: cert_pem,
+                    key,
+                },
+                cert.create_time,
+                cert.end_time,
+            ))),
+            _ => Err(MaterialError::new(format!(
                 "server {} has no CA",
                 cert.server_id
-            )));
-        };
-        let ca = Pem {
-            cert: ca_cert,
-            key: ca_key,
-        };
-        let pem = material::new_client_cert(&ca, cert_id, cert.create_time, cert.end_time)?;
-        if let Some(cert) = self.certs.get_mut(cert_id) {
+            ))),
+        }
+    }
+
+    /// Gives a certificate the key and certificate made for it, unless it got some meanwhile
+    /// (SPEC section 6: made once, then part of the state).
+    pub fn set_material(&mut self, cert_id: &str, pem: Pem) {
+        if let Some(cert) = self.certs.get_mut(cert_id)
+            && cert.client_cert.is_none()
+        {
             cert.client_cert = Some(pem.cert);
             cert.client_key = Some(pem.key);
             if self.recording {
                 self.changes.push(Change::PutCert(cert.to_doc()));
             }
         }
-        Ok(())
     }
 
     pub fn gateway(&self, id: &str) -> Option<&VpnGateway> {
@@ -608,10 +618,6 @@ impl World {
 
     pub fn certs_of_server(&self, server_id: &str) -> usize {
         self.certs_per_server.get(server_id).copied().unwrap_or(0)
-    }
-
-    pub fn servers(&self) -> &[SslVpnServer] {
-        &self.servers
     }
 
     pub fn insert_cert(&mut self, cert: Cert) {
@@ -675,7 +681,8 @@ impl World {
 
     /// Replays a change from the write-ahead log, checked as the API would have made it: a
     /// change that does not fit the state it follows is an error, and nothing of it is applied.
-    pub fn apply(&mut self, change: Change) -> Result<(), String> {
+    /// `real_now_ms` (real time) drops a ClientToken record that has expired.
+    pub fn apply(&mut self, change: Change, real_now_ms: i64) -> Result<(), String> {
         match change {
             Change::PutCert(c) => {
                 let id = c.ssl_vpn_client_cert_id;
@@ -754,7 +761,7 @@ impl World {
                         doc.client_token
                     ));
                 }
-                self.tokens.restore(doc, real_now_ms());
+                self.tokens.restore(doc, real_now_ms);
             }
             Change::Nonce(_) => {}
         }
@@ -767,7 +774,7 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<World, StateError> {
-        World::from_doc(parse_doc(text)?, 1_000, TokenStore::new(60, 10))
+        World::from_doc(parse_doc(text)?, 1_000, 1_000, TokenStore::new(60, 10))
     }
 
     const BASE: &str = r#"{

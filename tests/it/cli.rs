@@ -231,6 +231,13 @@ fn a_bad_flag_is_one_line_and_exit_2() {
     let out = refused(&["--auth", "sloppy"]);
     assert!(stderr(&out).contains("sloppy"), "{}", stderr(&out));
     refused(&["--no-such-flag"]);
+    // Past 1 GiB a request's parameters would outgrow the offsets they are kept by.
+    let out = refused(&["--max-body-bytes", "1073741825"]);
+    assert!(
+        stderr(&out).contains("at most 1073741824 bytes (1 GiB)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::actions::Action;
 use crate::error::ApiError;
 
 /// A rule as `POST /_emulator/faults` takes it and `GET` lists it.
@@ -47,7 +46,7 @@ pub struct Fault {
 impl FaultRule {
     /// Checks a rule; the error says what is wrong.
     pub fn validate(&self, max_body_bytes: usize) -> Result<(), String> {
-        if self.action != "*" && Action::parse(&self.action).is_none() {
+        if self.action != "*" && crate::actions::find(&self.action).is_none() {
             return Err(format!(
                 "Action: not an action of the emulator or \"*\" ({})",
                 self.action

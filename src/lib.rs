@@ -15,7 +15,9 @@
 //! - [`auth`]: signature V1 and ACS3-HMAC-SHA256, lenient and strict modes (section 4).
 //! - [`ram`]: RAM users' `Allow` and `Resources` (section 5).
 //! - [`state`]: the emulated resources and the fixtures format (section 6).
-//! - [`actions`]: one module per API action (section 7), and the checks they share.
+//! - [`actions`]: the operation registry ([`actions::OPERATIONS`]): one file per operation,
+//!   grouped by resource (`ssl_vpn_client_cert/`, `region/`), each an [`actions::Operation`]
+//!   with a typed input and its `run`; the checks they share (section 3.3) and ClientTokens.
 //! - [`idempotency`]: ClientToken records (section 7.6).
 //! - [`names`]: the certificate name rules (section 7.1).
 //! - [`material`]: CA, client certificates, keys and the OpenVPN configuration (section 7.3).

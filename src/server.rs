@@ -22,7 +22,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use crate::actions::{self, Action, Call};
+use crate::actions::{self, Call, Operation};
 use crate::app::AppState;
 use crate::auth::{Authenticator, Principal};
 use crate::clock::epoch_ms;
@@ -131,7 +131,7 @@ pub async fn run(
 #[derive(Default)]
 struct Seen {
     format: Format,
-    action: Option<Action>,
+    action: Option<&'static Operation>,
     principal: Option<Principal>,
     params: Params,
 }
@@ -157,7 +157,7 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
     .await;
     let (response, code) = match result {
         Ok(reply) => {
-            let action = seen.action.map_or("", Action::name);
+            let action = seen.action.map_or("", |op| op.name);
             (
                 success_response(action, &request_id, seen.format, reply),
                 None,
@@ -173,7 +173,7 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
     let finished = SystemTime::now();
     CallLine {
         request_id: &request_id,
-        action: seen.action.map(Action::name),
+        action: seen.action.map(|op| op.name),
         principal: principal.as_deref(),
         status,
         code: code.as_deref(),
@@ -186,7 +186,7 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
     app.journal.push(Entry {
         time: real_now,
         request_id,
-        action: seen.action.map(Action::name),
+        action: seen.action.map(|op| op.name),
         account_id: seen.principal.map(|p| p.account_id),
         principal,
         params: seen.params,
@@ -268,7 +268,7 @@ async fn serve(
     // SPEC 8: the journal names the action whenever it is one the emulator knows, even when
     // the call is refused before the action is checked.
     seen.action =
-        param_or_header(&decoded.request, "Action", "x-acs-action").and_then(Action::parse);
+        param_or_header(&decoded.request, "Action", "x-acs-action").and_then(actions::find);
     seen.format = parse_format(decoded.request.params.get("Format"))?;
     if let Some(name) = &decoded.duplicate {
         return Err(ApiError::InvalidParameter(name.clone()));
@@ -282,7 +282,7 @@ async fn serve(
     if version != API_VERSION {
         return Err(ApiError::InvalidVersion);
     }
-    let action = Action::parse(action_name).ok_or(ApiError::InvalidActionNotFound)?;
+    let action = actions::find(action_name).ok_or(ApiError::InvalidActionNotFound)?;
 
     let principal = {
         let world = app.world.read().unwrap_or_else(PoisonError::into_inner);
@@ -306,7 +306,7 @@ async fn serve(
         nonce_seq = persister.enqueue_nonce(&state::Change::Nonce(nonce));
     }
 
-    if let Some(fault) = app.faults.take(action.name(), limit) {
+    if let Some(fault) = app.faults.take(action.name, limit) {
         if let Some(delay) = fault.delay {
             tokio::time::sleep(delay).await;
         }
@@ -335,7 +335,7 @@ async fn serve(
             .map(|s| (*s).to_owned())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        tracing::error!(action = action.name(), panic = what, "handler panicked");
+        tracing::error!(action = action.name, panic = what, "handler panicked");
         Err(ApiError::InternalError)
     });
     // Answer, success or refusal, only once the change it made and every change it saw are on

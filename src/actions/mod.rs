@@ -1,12 +1,15 @@
-//! The actions of the VPC API, one module each, and what they share: the checks of SPEC 3.3 that
-//! follow authentication, in their documented order, and ClientToken handling (SPEC 7.6).
+//! The operations of the VPC API as values: each is an [`Operation`] (its name, whether it is
+//! regional, its required parameters, its RAM target, whether it takes a ClientToken, and the
+//! function that runs it) in one file of its resource's folder, listed once in [`OPERATIONS`].
+//! The pipeline, the fault rules, the journal and the ClientToken scope read the registry.
+//! What the operations share is here: the checks of SPEC 3.3 that follow authentication, in
+//! their documented order ([`dispatch`]), and ClientToken handling (SPEC 7.6, [`Call::idempotent`]).
+//!
+//! Adding an operation: one file with its `OPERATION` and its `run`, one line in
+//! [`OPERATIONS`], and, if it changes state, one [`crate::state::Change`] variant.
 
-pub mod create_ssl_vpn_client_cert;
-pub mod delete_ssl_vpn_client_cert;
-pub mod describe_regions;
-pub mod describe_ssl_vpn_client_cert;
-pub mod describe_ssl_vpn_client_certs;
-pub mod modify_ssl_vpn_client_cert;
+pub mod region;
+pub mod ssl_vpn_client_cert;
 
 use std::cell::Cell;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -23,79 +26,65 @@ use crate::protocol::{Params, Reply};
 use crate::ram;
 use crate::state::World;
 
-/// The actions the emulator implements; any other name is `InvalidAction.NotFound`.
+/// Whose permission an operation needs (SPEC section 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    CreateSslVpnClientCert,
-    DeleteSslVpnClientCert,
-    DescribeRegions,
-    DescribeSslVpnClientCert,
-    DescribeSslVpnClientCerts,
-    ModifySslVpnClientCert,
-    /// Panics on purpose: proves a panic is answered `InternalError` and the server goes on.
-    #[cfg(test)]
-    PanicForTest,
+pub enum RamTarget {
+    /// No permission at all (`DescribeRegions`).
+    None,
+    /// The action only (list actions).
+    Action,
+    /// The action, and the resource the named parameter identifies (checked once it exists).
+    Resource(&'static str),
 }
 
-impl Action {
-    pub fn parse(name: &str) -> Option<Action> {
-        Some(match name {
-            "CreateSslVpnClientCert" => Action::CreateSslVpnClientCert,
-            "DeleteSslVpnClientCert" => Action::DeleteSslVpnClientCert,
-            "DescribeRegions" => Action::DescribeRegions,
-            "DescribeSslVpnClientCert" => Action::DescribeSslVpnClientCert,
-            "DescribeSslVpnClientCerts" => Action::DescribeSslVpnClientCerts,
-            "ModifySslVpnClientCert" => Action::ModifySslVpnClientCert,
-            #[cfg(test)]
-            "PanicForTest" => Action::PanicForTest,
-            _ => return None,
-        })
-    }
+/// One operation of the API.
+#[derive(Debug)]
+pub struct Operation {
+    pub name: &'static str,
+    /// Takes a `RegionId` (required, and a region of the state).
+    pub regional: bool,
+    /// Parameters besides `RegionId` that are required (`Missing{P}`).
+    pub required: &'static [&'static str],
+    pub ram: RamTarget,
+    /// Honours a `ClientToken` (SPEC 7.6); elsewhere it is an unknown parameter.
+    pub client_token: bool,
+    /// Runs the operation once the shared checks have passed.
+    pub run: fn(&Call) -> Result<Reply, ApiError>,
+}
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::CreateSslVpnClientCert => "CreateSslVpnClientCert",
-            Action::DeleteSslVpnClientCert => "DeleteSslVpnClientCert",
-            Action::DescribeRegions => "DescribeRegions",
-            Action::DescribeSslVpnClientCert => "DescribeSslVpnClientCert",
-            Action::DescribeSslVpnClientCerts => "DescribeSslVpnClientCerts",
-            Action::ModifySslVpnClientCert => "ModifySslVpnClientCert",
-            #[cfg(test)]
-            Action::PanicForTest => "PanicForTest",
-        }
-    }
+/// Every operation the emulator implements; any other name is `InvalidAction.NotFound`.
+pub static OPERATIONS: &[&Operation] = &[
+    &region::describe_regions::OPERATION,
+    &ssl_vpn_client_cert::create::OPERATION,
+    &ssl_vpn_client_cert::delete::OPERATION,
+    &ssl_vpn_client_cert::describe::OPERATION,
+    &ssl_vpn_client_cert::list::OPERATION,
+    &ssl_vpn_client_cert::modify::OPERATION,
+];
 
-    /// Parameters besides `RegionId` that the action declares required (`Missing{P}`).
-    fn required(self) -> &'static [&'static str] {
-        match self {
-            Action::CreateSslVpnClientCert => &["SslVpnServerId"],
-            Action::DeleteSslVpnClientCert
-            | Action::DescribeSslVpnClientCert
-            | Action::ModifySslVpnClientCert => &["SslVpnClientCertId"],
-            Action::DescribeRegions | Action::DescribeSslVpnClientCerts => &[],
-            #[cfg(test)]
-            Action::PanicForTest => &[],
-        }
-    }
+/// Panics on purpose: proves a panic is answered `InternalError` and the server goes on.
+#[cfg(test)]
+static PANIC_FOR_TEST: Operation = Operation {
+    name: "PanicForTest",
+    regional: false,
+    required: &[],
+    ram: RamTarget::None,
+    client_token: false,
+    run: |_| panic!("PanicForTest was called"),
+};
 
-    /// DescribeRegions takes no region and needs no permission (SPEC 7.5, section 5).
-    fn is_global(self) -> bool {
-        match self {
-            Action::DescribeRegions => true,
-            Action::CreateSslVpnClientCert
-            | Action::DeleteSslVpnClientCert
-            | Action::DescribeSslVpnClientCert
-            | Action::DescribeSslVpnClientCerts
-            | Action::ModifySslVpnClientCert => false,
-            #[cfg(test)]
-            Action::PanicForTest => true,
-        }
+/// The operation of this name.
+pub fn find(name: &str) -> Option<&'static Operation> {
+    #[cfg(test)]
+    if name == PANIC_FOR_TEST.name {
+        return Some(&PANIC_FOR_TEST);
     }
+    OPERATIONS.iter().copied().find(|op| op.name == name)
 }
 
 /// One authenticated API call on its way through an action.
 pub struct Call<'a> {
-    pub action: Action,
+    pub action: &'static Operation,
     pub principal: &'a Principal,
     pub params: &'a Params,
     pub world: &'a RwLock<World>,
@@ -137,7 +126,7 @@ impl Call<'_> {
         if let Some(p) = self.persister {
             p.writable().map_err(|_| {
                 tracing::error!(
-                    action = self.action.name(),
+                    action = self.action.name,
                     "refused: the state file cannot be written any more (see the error above); restart to go on"
                 );
                 ApiError::InternalError
@@ -176,7 +165,10 @@ impl Call<'_> {
         &self,
         change: impl FnOnce(&mut World) -> Result<Reply, ApiError>,
     ) -> Result<Reply, ApiError> {
-        let token = self.params.get("ClientToken");
+        let token = self
+            .params
+            .get("ClientToken")
+            .filter(|_| self.action.client_token);
         if let Some(token) = token {
             idempotency::validate_token(token)?;
         }
@@ -188,7 +180,7 @@ impl Call<'_> {
         };
         let key = TokenKey {
             account_id: self.principal.account_id.clone(),
-            action: self.action.name().to_owned(),
+            action: self.action.name.to_owned(),
             token: token.to_owned(),
         };
         let fingerprint = idempotency::fingerprint(self.params);
@@ -230,30 +222,54 @@ fn reject_control_characters(params: &Params) -> Result<(), ApiError> {
     }
 }
 
-/// Runs the checks that every action shares — `RegionId` present and known, the declared
-/// required parameters, the caller's permission for the action — then the action itself.
+/// Runs the checks that every operation shares — `RegionId` present and known, the declared
+/// required parameters, the caller's permission for the action, values without control
+/// characters — then the operation itself.
 pub fn dispatch(call: &Call) -> Result<Reply, ApiError> {
-    if !call.action.is_global() {
+    let op = call.action;
+    if op.regional {
         let region = call.params.required("RegionId")?;
         if !call.read().region_exists(region) {
             return Err(ApiError::InvalidRegionIdNotFound);
         }
     }
-    for name in call.action.required() {
+    for name in op.required {
         call.params.required(name)?;
     }
-    if !call.action.is_global() {
-        ram::authorize_action(call.principal, call.action.name())?;
+    if op.ram != RamTarget::None {
+        ram::authorize_action(call.principal, op.name)?;
     }
     reject_control_characters(call.params)?;
-    match call.action {
-        Action::CreateSslVpnClientCert => create_ssl_vpn_client_cert::handle(call),
-        Action::DeleteSslVpnClientCert => delete_ssl_vpn_client_cert::handle(call),
-        Action::DescribeRegions => describe_regions::handle(call),
-        Action::DescribeSslVpnClientCert => describe_ssl_vpn_client_cert::handle(call),
-        Action::DescribeSslVpnClientCerts => describe_ssl_vpn_client_certs::handle(call),
-        Action::ModifySslVpnClientCert => modify_ssl_vpn_client_cert::handle(call),
-        #[cfg(test)]
-        Action::PanicForTest => panic!("PanicForTest was called"),
+    (op.run)(call)
+}
+
+impl Call<'_> {
+    /// The resource check of SPEC section 5 for the operation's [`RamTarget`]: call it once
+    /// the target is known to exist in the caller's account and region.
+    pub fn authorize_target(&self) -> Result<(), ApiError> {
+        match self.action.ram {
+            RamTarget::Resource(param) => ram::authorize_resource(
+                self.principal,
+                self.action.name,
+                self.params.get(param).unwrap_or_default(),
+            ),
+            RamTarget::None | RamTarget::Action => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_names_each_operation_once() {
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), OPERATIONS.len());
+        assert!(find("ModifySslVpnClientCert").is_some_and(|op| op.client_token));
+        assert!(find("DescribeRegions").is_some_and(|op| !op.regional));
+        assert!(find("modifysslvpnclientcert").is_none());
     }
 }

@@ -2,20 +2,29 @@
 //! gateway is `updating`.
 //! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ssl-vpn/developer-reference/api-vpc-2016-04-28-deletesslvpnclientcert-ssl-vpn>
 
-use super::Call;
+use crate::actions::{Call, Operation, RamTarget};
 use crate::error::ApiError;
 use crate::protocol::Reply;
-use crate::ram;
 
-pub fn handle(call: &Call) -> Result<Reply, ApiError> {
-    let region = call.region_id();
-    let id = call.params.required("SslVpnClientCertId")?;
+pub const OPERATION: Operation = Operation {
+    name: "DeleteSslVpnClientCert",
+    regional: true,
+    required: &["SslVpnClientCertId"],
+    ram: RamTarget::Resource("SslVpnClientCertId"),
+    client_token: true,
+    run,
+};
 
+fn run(call: &Call) -> Result<Reply, ApiError> {
+    let (region, id) = (
+        call.region_id(),
+        call.params.required("SslVpnClientCertId")?,
+    );
     call.idempotent(|world| {
         let cert = world
             .cert(call.account_id(), region, id)
             .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
-        ram::authorize_resource(call.principal, call.action.name(), id)?;
+        call.authorize_target()?;
         let updating = world
             .server_by_id(&cert.server_id)
             .is_some_and(|server| world.gateway_updating(server));

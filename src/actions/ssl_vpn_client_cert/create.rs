@@ -6,30 +6,57 @@
 
 use serde_json::json;
 
-use super::{Call, reply};
+use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
 use crate::names::CertName;
 use crate::protocol::Reply;
-use crate::ram;
 use crate::state::{CERT_VALIDITY_MS, Cert};
 
 /// At most this many certificates per SSL-VPN server (not adjustable on the real service).
 pub const CERTS_PER_SERVER: usize = 50;
 
-pub fn handle(call: &Call) -> Result<Reply, ApiError> {
-    let region = call.region_id();
-    let server_id = call.params.required("SslVpnServerId")?;
-    let name = call
-        .params
-        .get("Name")
-        .map(|name| CertName::parse(name, call.name_rule))
-        .transpose()?;
+pub const OPERATION: Operation = Operation {
+    name: "CreateSslVpnClientCert",
+    regional: true,
+    required: &["SslVpnServerId"],
+    ram: RamTarget::Resource("SslVpnServerId"),
+    client_token: true,
+    run,
+};
 
+/// The parameters, checked.
+struct Input<'a> {
+    region: &'a str,
+    server_id: &'a str,
+    /// Absent: the new certificate's ID.
+    name: Option<CertName>,
+}
+
+impl<'a> Input<'a> {
+    fn parse(call: &'a Call) -> Result<Self, ApiError> {
+        Ok(Input {
+            region: call.region_id(),
+            server_id: call.params.required("SslVpnServerId")?,
+            name: call
+                .params
+                .get("Name")
+                .map(|name| CertName::parse(name, call.name_rule))
+                .transpose()?,
+        })
+    }
+}
+
+fn run(call: &Call) -> Result<Reply, ApiError> {
+    let Input {
+        region,
+        server_id,
+        name,
+    } = Input::parse(call)?;
     call.idempotent(|world| {
         let server = world
             .server(call.account_id(), region, server_id)
             .ok_or(ApiError::InvalidSslVpnServerIdNotFound)?;
-        ram::authorize_resource(call.principal, call.action.name(), server_id)?;
+        call.authorize_target()?;
         if world.gateway_updating(server) {
             return Err(ApiError::VpnGatewayConfiguring);
         }

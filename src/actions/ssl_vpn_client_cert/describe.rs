@@ -4,22 +4,32 @@
 
 use serde_json::json;
 
-use super::{Call, reply};
+use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
 use crate::material::{self, Pem};
 use crate::protocol::Reply;
-use crate::ram;
 use crate::state::{World, cert_status};
 
-pub fn handle(call: &Call) -> Result<Reply, ApiError> {
-    let region = call.region_id();
-    let id = call.params.required("SslVpnClientCertId")?;
+pub const OPERATION: Operation = Operation {
+    name: "DescribeSslVpnClientCert",
+    regional: true,
+    required: &["SslVpnClientCertId"],
+    ram: RamTarget::Resource("SslVpnClientCertId"),
+    client_token: false,
+    run,
+};
+
+fn run(call: &Call) -> Result<Reply, ApiError> {
+    let (region, id) = (
+        call.region_id(),
+        call.params.required("SslVpnClientCertId")?,
+    );
     let inputs = {
         let world = call.read();
         world
             .cert(call.account_id(), region, id)
             .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
-        ram::authorize_resource(call.principal, call.action.name(), id)?;
+        call.authorize_target()?;
         match world.material_inputs(id).map_err(|e| internal(id, &e))? {
             None => return describe(call, &world, id),
             Some(inputs) => inputs,

@@ -4,11 +4,20 @@
 
 use serde_json::{Value, json};
 
-use super::{Call, reply};
+use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::Reply;
 
-pub fn handle(call: &Call) -> Result<Reply, ApiError> {
+pub const OPERATION: Operation = Operation {
+    name: "DescribeRegions",
+    regional: false,
+    required: &[],
+    ram: RamTarget::None,
+    client_token: false,
+    run,
+};
+
+fn run(call: &Call) -> Result<Reply, ApiError> {
     let english = call
         .params
         .get("AcceptLanguage")

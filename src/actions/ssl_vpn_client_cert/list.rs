@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Call, reply};
+use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::{Params, Reply};
 use crate::state::cert_status;
@@ -27,7 +27,16 @@ fn paging(params: &Params, name: &str, default: u64, max: u64) -> Result<u64, Ap
     Ok(n)
 }
 
-pub fn handle(call: &Call) -> Result<Reply, ApiError> {
+pub const OPERATION: Operation = Operation {
+    name: "DescribeSslVpnClientCerts",
+    regional: true,
+    required: &[],
+    ram: RamTarget::Action,
+    client_token: false,
+    run,
+};
+
+fn run(call: &Call) -> Result<Reply, ApiError> {
     let params = call.params;
     let page_number = paging(params, "PageNumber", 1, u64::MAX)?;
     let page_size = paging(params, "PageSize", 10, MAX_PAGE_SIZE)?;

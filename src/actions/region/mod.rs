@@ -1,0 +1,3 @@
+//! Operations on the regions of the state.
+
+pub mod describe_regions;

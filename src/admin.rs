@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::body::Body;
-use axum::extract::{RawQuery, State};
-use axum::http::Uri;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router, middleware};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 use crate::app::{AppState, ReplaceError};
 use crate::faults::FaultRule;
@@ -25,13 +26,6 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
 
 fn bad_request(message: impl Into<String>) -> Response {
     refuse(StatusCode::BAD_REQUEST, message)
-}
-
-fn wrong_method(call: &str, allowed: &str) -> Response {
-    refuse(
-        StatusCode::METHOD_NOT_ALLOWED,
-        format!("/_emulator/{call} takes {allowed}"),
-    )
 }
 
 fn authorized(app: &AppState, headers: &HeaderMap) -> bool {
@@ -53,81 +47,115 @@ async fn json_body<T: for<'de> Deserialize<'de>>(body: Body) -> Result<T, Respon
     crate::json::from_slice(&bytes).map_err(|e| bad_request(e.to_string()))
 }
 
-pub async fn handle(
-    State(app): State<Arc<AppState>>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    // Everything under `/_emulator/`, the bare prefix included, is the admin namespace.
-    let path = uri.path().strip_prefix("/_emulator/").unwrap_or_default();
-    // HEAD answers as GET; the HTTP layer sends no body for it (SPEC section 13).
-    let method = if method == Method::HEAD {
-        Method::GET
-    } else {
-        method
-    };
-    if path == "health" {
-        return match method {
-            Method::GET => Json(json!({
-                "status": "ok",
-                "version": env!("CARGO_PKG_VERSION"),
-            }))
-            .into_response(),
-            _ => wrong_method("health", "GET"),
-        };
+/// The admin API's calls and the methods each takes, for the `405` message.
+const CALLS: &[(&str, &str)] = &[
+    ("health", "GET"),
+    ("state", "GET or PUT"),
+    ("reset", "POST"),
+    ("requests", "GET or DELETE"),
+    ("faults", "GET, POST or DELETE"),
+    ("clock", "GET or POST"),
+];
+
+/// The admin API as an axum `Router` (the RPC path keeps its own fast path in
+/// [`crate::server::handle`]). Every call but `health` is behind the admin token; `HEAD`
+/// answers as `GET` without a body (SPEC section 13). Built per admin call: the admin API is
+/// not on the API's path, and this keeps the router's state the app it serves.
+fn router(app: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/_emulator/health", get(health))
+        .route("/_emulator/state", get(get_state).put(put_state))
+        .route("/_emulator/reset", post(reset))
+        .route("/_emulator/requests", get(requests).delete(clear_requests))
+        .route(
+            "/_emulator/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_emulator/clock", get(read_clock).post(move_clock))
+        .fallback(unknown_call)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn_with_state(app.clone(), require_token))
+        .with_state(app)
+}
+
+/// Serves one admin call (everything under `/_emulator/`, the bare prefix included).
+pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
+    match router(app).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
     }
-    if !authorized(&app, &headers) {
+}
+
+/// Every call but `health` needs `Authorization: Bearer TOKEN` when `--admin-token` is set,
+/// unknown calls included (they answer 401 before 404, as before the router).
+async fn require_token(
+    State(app): State<Arc<AppState>>,
+    request: Request,
+    next: middleware::Next,
+) -> Response {
+    if request.uri().path() != "/_emulator/health" && !authorized(&app, request.headers()) {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "this call needs Authorization: Bearer <admin token>",
         );
     }
-    match path {
-        "state" => match method {
-            Method::GET => match app.read_durable(World::to_doc).await {
-                Some(doc) => Json(doc).into_response(),
-                None => refuse(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the state file could not be written",
-                ),
-            },
-            Method::PUT => put_state(&app, body).await,
-            _ => wrong_method("state", "GET or PUT"),
-        },
-        "reset" => match method {
-            Method::POST => reset(&app).await,
-            _ => wrong_method("reset", "POST"),
-        },
-        "requests" => match method {
-            Method::GET => requests(&app, query.as_deref().unwrap_or("")),
-            Method::DELETE => {
-                app.journal.clear();
-                Json(json!({ "status": "ok" })).into_response()
-            }
-            _ => wrong_method("requests", "GET or DELETE"),
-        },
-        "faults" => match method {
-            Method::GET => Json(app.faults.list()).into_response(),
-            Method::POST => add_fault(&app, body).await,
-            Method::DELETE => {
-                app.faults.clear();
-                Json(json!({ "status": "ok" })).into_response()
-            }
-            _ => wrong_method("faults", "GET, POST or DELETE"),
-        },
-        "clock" => match method {
-            Method::GET => Json(json!({ "Now": app.clock.now_ms() })).into_response(),
-            Method::POST => move_clock(&app, body).await,
-            _ => wrong_method("clock", "GET or POST"),
-        },
-        _ => refuse(
-            StatusCode::NOT_FOUND,
-            format!("no admin call /_emulator/{path}"),
+    next.run(request).await
+}
+
+async fn unknown_call(uri: Uri) -> Response {
+    let call = uri.path().strip_prefix("/_emulator/").unwrap_or_default();
+    refuse(
+        StatusCode::NOT_FOUND,
+        format!("no admin call /_emulator/{call}"),
+    )
+}
+
+async fn wrong_method(uri: Uri) -> Response {
+    let call = uri.path().strip_prefix("/_emulator/").unwrap_or_default();
+    let allowed = CALLS
+        .iter()
+        .find(|(name, _)| *name == call)
+        .map_or("other methods", |(_, methods)| methods);
+    refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("/_emulator/{call} takes {allowed}"),
+    )
+}
+
+async fn health() -> Response {
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+    .into_response()
+}
+
+async fn get_state(State(app): State<Arc<AppState>>) -> Response {
+    match app.read_durable(World::to_doc).await {
+        Some(doc) => Json(doc).into_response(),
+        None => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the state file could not be written",
         ),
     }
+}
+
+async fn clear_requests(State(app): State<Arc<AppState>>) -> Response {
+    app.journal.clear();
+    Json(json!({ "status": "ok" })).into_response()
+}
+
+async fn list_faults(State(app): State<Arc<AppState>>) -> Response {
+    Json(app.faults.list()).into_response()
+}
+
+async fn clear_faults(State(app): State<Arc<AppState>>) -> Response {
+    app.faults.clear();
+    Json(json!({ "status": "ok" })).into_response()
+}
+
+async fn read_clock(State(app): State<Arc<AppState>>) -> Response {
+    Json(json!({ "Now": app.clock.now_ms() })).into_response()
 }
 
 fn summary(app: &AppState) -> Value {
@@ -142,7 +170,7 @@ fn summary(app: &AppState) -> Value {
     })
 }
 
-async fn put_state(app: &AppState, body: Body) -> Response {
+async fn put_state(State(app): State<Arc<AppState>>, body: Body) -> Response {
     let bytes = match axum::body::to_bytes(body, MAX_ADMIN_BODY).await {
         Ok(b) => b,
         Err(e) => return bad_request(format!("cannot read the body: {e}")),
@@ -153,7 +181,7 @@ async fn put_state(app: &AppState, body: Body) -> Response {
         Err(e) => return bad_request(e.to_string()),
     };
     match app.replace_world(doc).await {
-        Ok(()) => Json(summary(app)).into_response(),
+        Ok(()) => Json(summary(&app)).into_response(),
         Err(e @ ReplaceError::Invalid(_)) => bad_request(e.to_string()),
         Err(e @ ReplaceError::NotDurable) => {
             refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
@@ -161,17 +189,18 @@ async fn put_state(app: &AppState, body: Body) -> Response {
     }
 }
 
-async fn reset(app: &AppState) -> Response {
+async fn reset(State(app): State<Arc<AppState>>) -> Response {
     if let Err(e) = app.replace_world(app.startup.clone()).await {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
     }
     app.journal.clear();
     app.faults.clear();
     app.clock.reset();
-    Json(summary(app)).into_response()
+    Json(summary(&app)).into_response()
 }
 
-fn requests(app: &AppState, query: &str) -> Response {
+async fn requests(State(app): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let query = query.unwrap_or_default();
     let mut action = None;
     let mut limit = None;
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -187,7 +216,7 @@ fn requests(app: &AppState, query: &str) -> Response {
     Json(app.journal.list(action.as_deref(), limit)).into_response()
 }
 
-async fn add_fault(app: &AppState, body: Body) -> Response {
+async fn add_fault(State(app): State<Arc<AppState>>, body: Body) -> Response {
     let rule: FaultRule = match json_body(body).await {
         Ok(rule) => rule,
         Err(refusal) => return refusal,
@@ -206,7 +235,7 @@ struct ClockMove {
     now: Option<i64>,
 }
 
-async fn move_clock(app: &AppState, body: Body) -> Response {
+async fn move_clock(State(app): State<Arc<AppState>>, body: Body) -> Response {
     let change: ClockMove = match json_body(body).await {
         Ok(c) => c,
         Err(refusal) => return refusal,

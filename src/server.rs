@@ -10,7 +10,7 @@ use std::sync::{Arc, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use axum::body::{Body, HttpBody};
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 use bytes::Bytes;
@@ -45,17 +45,7 @@ pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
     let admin = request.uri().path().starts_with("/_emulator/");
     let answer = async move {
         if admin {
-            let (parts, body) = request.into_parts();
-            let query = RawQuery(parts.uri.query().map(str::to_owned));
-            crate::admin::handle(
-                State(app),
-                parts.method,
-                parts.uri,
-                query,
-                parts.headers,
-                body,
-            )
-            .await
+            crate::admin::handle(app, request).await
         } else {
             rpc(app, request).await
         }

@@ -1,0 +1,481 @@
+//! Reading a state document (fixtures, `PUT state`, the state file's snapshot) and building the
+//! world from it, validated whole (SPEC section 6): nothing is half-loaded.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::doc::{self, KeyStatus, SslVpnServer, StateDoc};
+use super::{CERT_VALIDITY_MS, Cert, World};
+use crate::auth::{KeyRecord, UserGrant};
+use crate::clock::MAX_TIME_MS;
+use crate::idempotency::TokenStore;
+use crate::material::{self, Pem};
+
+/// Why a state document was refused: `<JSON path>: <reason> (<offending value>)`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {reason}{}", value.as_ref().map(|v| format!(" ({v})")).unwrap_or_default())]
+pub struct StateError {
+    pub path: String,
+    pub reason: String,
+    pub value: Option<String>,
+}
+
+impl StateError {
+    fn new(path: impl Into<String>, reason: &str, value: &str) -> Self {
+        StateError {
+            path: path.into(),
+            reason: reason.into(),
+            value: Some(value.to_owned()),
+        }
+    }
+}
+
+/// Parses a state document from JSON text (one JSON value, then only whitespace); the error
+/// names the JSON path.
+pub fn parse_doc(text: &str) -> Result<StateDoc, StateError> {
+    crate::json::from_str(text).map_err(|e| StateError {
+        path: e.path,
+        reason: e.reason,
+        value: None,
+    })
+}
+
+/// A certificate's CreateTime and EndTime with their defaults, checked: EndTime after
+/// CreateTime, both from 1970 to 9999-12-31T23:59:59Z (SPEC section 13). `Err` names the field,
+/// the reason and the value.
+pub(super) fn cert_times(
+    create: Option<i64>,
+    end: Option<i64>,
+    now_ms: i64,
+) -> Result<(i64, i64), (&'static str, &'static str, String)> {
+    let create_time = create.unwrap_or(now_ms);
+    if !(0..=MAX_TIME_MS).contains(&create_time) {
+        return Err((
+            "CreateTime",
+            "CreateTime must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+            create_time.to_string(),
+        ));
+    }
+    let end_time = match end {
+        Some(end) => end,
+        None => create_time
+            .checked_add(CERT_VALIDITY_MS)
+            .filter(|end| *end <= MAX_TIME_MS)
+            .ok_or((
+                "CreateTime",
+                "CreateTime + 1095 days (the default EndTime) is after 9999-12-31T23:59:59Z",
+                create_time.to_string(),
+            ))?,
+    };
+    if end_time <= create_time {
+        return Err((
+            "EndTime",
+            "EndTime must be after CreateTime",
+            end_time.to_string(),
+        ));
+    }
+    if end_time > MAX_TIME_MS {
+        return Err((
+            "EndTime",
+            "EndTime must not be after 9999-12-31T23:59:59Z",
+            end_time.to_string(),
+        ));
+    }
+    Ok((create_time, end_time))
+}
+
+fn unique<'a>(
+    seen: &mut HashSet<&'a str>,
+    id: &'a str,
+    path: String,
+    what: &str,
+) -> Result<(), StateError> {
+    if id.is_empty() {
+        return Err(StateError::new(path, &format!("empty {what}"), id));
+    }
+    if !seen.insert(id) {
+        return Err(StateError::new(path, &format!("duplicate {what}"), id));
+    }
+    Ok(())
+}
+
+/// Gives a server its CA if it has none; checks the one a file gives.
+fn ensure_ca(i: usize, server: &mut SslVpnServer) -> Result<(), StateError> {
+    let path = |field: &str| format!("SslVpnServers[{i}].{field}");
+    match (&server.ca_cert, &server.ca_key) {
+        (None, None) => {
+            let ca = material::new_ca(&server.ssl_vpn_server_id).map_err(|e| StateError {
+                path: path("CaCert"),
+                reason: format!("cannot make a CA: {e}"),
+                value: None,
+            })?;
+            server.ca_cert = Some(ca.cert);
+            server.ca_key = Some(ca.key);
+            Ok(())
+        }
+        (Some(cert), Some(key)) => {
+            let ca = Pem {
+                cert: cert.clone(),
+                key: key.clone(),
+            };
+            material::check_ca(&ca).map_err(|e| StateError {
+                path: path("CaKey"),
+                reason: format!("CaCert and CaKey do not make a usable CA: {e}"),
+                value: None,
+            })
+        }
+        (cert, _) => Err(StateError {
+            path: path(if cert.is_none() { "CaCert" } else { "CaKey" }),
+            reason: "CaCert and CaKey go together".into(),
+            value: None,
+        }),
+    }
+}
+
+impl World {
+    /// Validates a document and builds the world from it; nothing is half-loaded.
+    /// `now_ms` (the emulator clock) fills in certificates' missing CreateTime; `real_now_ms`
+    /// (real time) drops ClientTokens that have expired.
+    pub fn from_doc(
+        mut doc: StateDoc,
+        now_ms: i64,
+        real_now_ms: i64,
+        tokens: TokenStore,
+    ) -> Result<World, StateError> {
+        if doc.regions.is_empty() {
+            return Err(StateError {
+                path: "Regions".into(),
+                reason: "at least one region is required".into(),
+                value: None,
+            });
+        }
+        let Some(first_account) = doc.accounts.first().map(|a| a.account_id.clone()) else {
+            return Err(StateError {
+                path: "Accounts".into(),
+                reason: "at least one account is required".into(),
+                value: None,
+            });
+        };
+
+        let mut region_ids = HashSet::new();
+        for (i, r) in doc.regions.iter_mut().enumerate() {
+            unique(
+                &mut region_ids,
+                &r.region_id,
+                format!("Regions[{i}].RegionId"),
+                "RegionId",
+            )?;
+            if r.region_endpoint.is_empty() {
+                r.region_endpoint = format!("vpc.{}.aliyuncs.com", r.region_id);
+            }
+            for name in [&mut r.local_names.zh_cn, &mut r.local_names.en_us] {
+                if name.is_empty() {
+                    name.clone_from(&r.region_id);
+                }
+            }
+        }
+
+        let mut account_ids = HashSet::new();
+        let mut keys = HashMap::new();
+        for (i, a) in doc.accounts.iter().enumerate() {
+            unique(
+                &mut account_ids,
+                &a.account_id,
+                format!("Accounts[{i}].AccountId"),
+                "AccountId",
+            )?;
+            let mut user_names = HashSet::new();
+            let mut add_key = |k: &doc::AccessKey, path: String, user: Option<UserGrant>| {
+                if k.access_key_id.is_empty() {
+                    return Err(StateError::new(path, "empty AccessKeyId", ""));
+                }
+                let record = KeyRecord::new(
+                    &k.access_key_secret,
+                    k.status == KeyStatus::Active,
+                    &a.account_id,
+                    user,
+                );
+                if keys.insert(k.access_key_id.clone(), record).is_some() {
+                    return Err(StateError::new(
+                        path,
+                        "duplicate AccessKeyId",
+                        &k.access_key_id,
+                    ));
+                }
+                Ok(())
+            };
+            for (j, k) in a.access_keys.iter().enumerate() {
+                add_key(
+                    k,
+                    format!("Accounts[{i}].AccessKeys[{j}].AccessKeyId"),
+                    None,
+                )?;
+            }
+            for (j, u) in a.users.iter().enumerate() {
+                unique(
+                    &mut user_names,
+                    &u.user_name,
+                    format!("Accounts[{i}].Users[{j}].UserName"),
+                    "UserName",
+                )?;
+                let grant = UserGrant {
+                    name: u.user_name.clone(),
+                    allow: u.allow.clone(),
+                    resources: u.resources.clone(),
+                };
+                for (k_i, k) in u.access_keys.iter().enumerate() {
+                    add_key(
+                        k,
+                        format!("Accounts[{i}].Users[{j}].AccessKeys[{k_i}].AccessKeyId"),
+                        Some(grant.clone()),
+                    )?;
+                }
+            }
+        }
+
+        let check_owner = |kind: &str, i: usize, region: &str, account: &mut String| {
+            if account.is_empty() {
+                account.clone_from(&first_account);
+            }
+            if !region_ids.contains(region) {
+                return Err(StateError::new(
+                    format!("{kind}[{i}].RegionId"),
+                    "unknown region",
+                    region,
+                ));
+            }
+            if !account_ids.contains(account.as_str()) {
+                return Err(StateError::new(
+                    format!("{kind}[{i}].AccountId"),
+                    "unknown account",
+                    account,
+                ));
+            }
+            Ok(())
+        };
+
+        let mut gateway_ids = HashSet::new();
+        for (i, g) in doc.vpn_gateways.iter_mut().enumerate() {
+            unique(
+                &mut gateway_ids,
+                &g.vpn_gateway_id,
+                format!("VpnGateways[{i}].VpnGatewayId"),
+                "VpnGatewayId",
+            )?;
+            check_owner("VpnGateways", i, &g.region_id, &mut g.account_id)?;
+        }
+        let mut server_ids = HashSet::new();
+        for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
+            unique(
+                &mut server_ids,
+                &s.ssl_vpn_server_id,
+                format!("SslVpnServers[{i}].SslVpnServerId"),
+                "SslVpnServerId",
+            )?;
+            check_owner("SslVpnServers", i, &s.region_id, &mut s.account_id)?;
+            let parent = doc
+                .vpn_gateways
+                .iter()
+                .find(|g| g.vpn_gateway_id == s.vpn_gateway_id);
+            if !parent.is_some_and(|g| g.account_id == s.account_id && g.region_id == s.region_id) {
+                return Err(StateError::new(
+                    format!("SslVpnServers[{i}].VpnGatewayId"),
+                    "no such VPN gateway in the server's account and region",
+                    &s.vpn_gateway_id,
+                ));
+            }
+        }
+        drop(server_ids);
+        for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
+            ensure_ca(i, s)?;
+        }
+
+        let mut certs = HashMap::with_capacity(doc.ssl_vpn_client_certs.len());
+        let mut cert_order = BTreeSet::new();
+        let mut certs_per_server: HashMap<String, usize> = HashMap::new();
+        let server_index: HashMap<&str, &SslVpnServer> = doc
+            .ssl_vpn_servers
+            .iter()
+            .map(|s| (s.ssl_vpn_server_id.as_str(), s))
+            .collect();
+        for (i, c) in doc.ssl_vpn_client_certs.iter_mut().enumerate() {
+            let id = c.ssl_vpn_client_cert_id.clone();
+            if id.is_empty() {
+                return Err(StateError::new(
+                    format!("SslVpnClientCerts[{i}].SslVpnClientCertId"),
+                    "empty SslVpnClientCertId",
+                    "",
+                ));
+            }
+            if certs.contains_key(&id) {
+                return Err(StateError::new(
+                    format!("SslVpnClientCerts[{i}].SslVpnClientCertId"),
+                    "duplicate SslVpnClientCertId",
+                    &id,
+                ));
+            }
+            check_owner("SslVpnClientCerts", i, &c.region_id, &mut c.account_id)?;
+            let parent = server_index.get(c.ssl_vpn_server_id.as_str());
+            if !parent.is_some_and(|s| s.account_id == c.account_id && s.region_id == c.region_id) {
+                return Err(StateError::new(
+                    format!("SslVpnClientCerts[{i}].SslVpnServerId"),
+                    "no such SSL-VPN server in the certificate's account and region",
+                    &c.ssl_vpn_server_id,
+                ));
+            }
+            let (create_time, end_time) = cert_times(c.create_time, c.end_time, now_ms).map_err(
+                |(field, reason, value)| {
+                    StateError::new(format!("SslVpnClientCerts[{i}].{field}"), reason, &value)
+                },
+            )?;
+            if c.client_cert.is_some() != c.client_key.is_some() {
+                let missing = if c.client_cert.is_none() {
+                    "ClientCert"
+                } else {
+                    "ClientKey"
+                };
+                return Err(StateError {
+                    path: format!("SslVpnClientCerts[{i}].{missing}"),
+                    reason: "ClientCert and ClientKey go together".into(),
+                    value: None,
+                });
+            }
+            *certs_per_server
+                .entry(c.ssl_vpn_server_id.clone())
+                .or_default() += 1;
+            cert_order.insert((create_time, id.clone()));
+            certs.insert(id.clone(), {
+                // The material moves rather than being copied.
+                let material = (c.client_cert.take(), c.client_key.take());
+                let mut entry = c.clone();
+                (entry.client_cert, entry.client_key) = material;
+                Cert::from_doc(entry, create_time, end_time)
+            });
+        }
+
+        let mut tokens = tokens;
+        for token in doc.client_tokens.take().unwrap_or_default() {
+            tokens.restore(token, real_now_ms);
+        }
+        let server_index = doc
+            .ssl_vpn_servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.ssl_vpn_server_id.clone(), i))
+            .collect();
+        Ok(World {
+            server_index,
+            regions: doc.regions,
+            accounts: doc.accounts,
+            keys,
+            gateways: doc.vpn_gateways,
+            servers: doc.ssl_vpn_servers,
+            certs,
+            cert_order,
+            certs_per_server,
+            tokens,
+            changes: Vec::new(),
+            recording: true,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<World, StateError> {
+        World::from_doc(parse_doc(text)?, 1_000, 1_000, TokenStore::new(60, 10))
+    }
+
+    const BASE: &str = r#"{
+      "Regions": [{"RegionId": "cn-hangzhou"}],
+      "Accounts": [{"AccountId": "1", "AccessKeys": [{"AccessKeyId": "AK", "AccessKeySecret": "S"}]}],
+      "VpnGateways": [{"VpnGatewayId": "vpn-1", "RegionId": "cn-hangzhou"}],
+      "SslVpnServers": [{"SslVpnServerId": "vss-1", "RegionId": "cn-hangzhou", "VpnGatewayId": "vpn-1"}],
+      "SslVpnClientCerts": [CERTS]
+    }"#;
+
+    fn with_certs(certs: &str) -> String {
+        BASE.replace("CERTS", certs)
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let w = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1"}"#)).unwrap();
+        let c = w.cert("1", "cn-hangzhou", "vsc-1").unwrap();
+        assert_eq!(c.name, "vsc-1");
+        assert_eq!(c.create_time, 1_000);
+        assert_eq!(c.end_time, 1_000 + CERT_VALIDITY_MS);
+        let doc = w.to_doc();
+        assert_eq!(doc.vpn_gateways[0].account_id, "1");
+        assert_eq!(doc.vpn_gateways[0].internet_ip, "127.0.0.1");
+        assert_eq!(doc.ssl_vpn_servers[0].port, 1194);
+        assert_eq!(
+            doc.regions[0].region_endpoint,
+            "vpc.cn-hangzhou.aliyuncs.com"
+        );
+        assert!(w.key("AK").unwrap().active);
+    }
+
+    #[test]
+    fn refusals_name_path_reason_and_value() {
+        let dangling = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-404"}"#)).unwrap_err();
+        assert_eq!(
+            dangling.to_string(),
+            "SslVpnClientCerts[0].SslVpnServerId: no such SSL-VPN server in the certificate's account and region (vss-404)"
+        );
+        let dup = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1"},
+                                      {"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1"}"#)).unwrap_err();
+        assert_eq!(
+            dup.to_string(),
+            "SslVpnClientCerts[1].SslVpnClientCertId: duplicate SslVpnClientCertId (vsc-1)"
+        );
+        let region = load(&with_certs(
+            r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "mars-1", "SslVpnServerId": "vss-1"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            region.to_string(),
+            "SslVpnClientCerts[0].RegionId: unknown region (mars-1)"
+        );
+        let times = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1", "CreateTime": 5, "EndTime": 5}"#)).unwrap_err();
+        assert_eq!(times.path, "SslVpnClientCerts[0].EndTime");
+        let typo = load(&with_certs(r#"{"SslVpnClientCertId": "vsc-1", "RegionId": "cn-hangzhou", "SslVpnServerId": "vss-1", "Nmae": "x"}"#)).unwrap_err();
+        assert!(
+            typo.to_string()
+                .starts_with("SslVpnClientCerts[0].Nmae: unknown field `Nmae`"),
+            "{typo}"
+        );
+        let status = load(
+            &BASE
+                .replace(
+                    "\"AccessKeySecret\": \"S\"",
+                    "\"AccessKeySecret\": \"S\", \"Status\": \"Off\"",
+                )
+                .replace("CERTS", ""),
+        )
+        .unwrap_err();
+        assert!(
+            status
+                .to_string()
+                .starts_with("Accounts[0].AccessKeys[0].Status: unknown variant `Off`"),
+            "{status}"
+        );
+    }
+
+    #[test]
+    fn duplicate_access_keys_across_users_are_refused() {
+        let text = r#"{"Regions": [{"RegionId": "r"}], "Accounts": [
+            {"AccountId": "1", "AccessKeys": [{"AccessKeyId": "AK", "AccessKeySecret": "S"}]},
+            {"AccountId": "2", "Users": [{"UserName": "u", "AccessKeys": [{"AccessKeyId": "AK", "AccessKeySecret": "T"}]}]}]}"#;
+        assert_eq!(
+            load(text).unwrap_err().to_string(),
+            "Accounts[1].Users[0].AccessKeys[0].AccessKeyId: duplicate AccessKeyId (AK)"
+        );
+        assert_eq!(
+            load(r#"{"Regions": [], "Accounts": []}"#).unwrap_err().path,
+            "Regions"
+        );
+        assert!(load("{").unwrap_err().to_string().contains("EOF"));
+    }
+}

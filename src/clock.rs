@@ -16,13 +16,8 @@ pub fn epoch_ms(time: SystemTime) -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// The latest time anything the emulator computes may reach: 9999-12-31T23:59:59Z, the last
-/// second X.509 and the state format can carry (SPEC section 13).
-pub const MAX_TIME_MS: i64 = 253_402_300_799_000;
-
-/// The latest the emulator clock may read: a certificate created then (valid 1095 days) still
-/// ends by [`MAX_TIME_MS`].
-pub const MAX_NOW_MS: i64 = MAX_TIME_MS - crate::state::CERT_VALIDITY_MS;
+/// The bounds of time the state can hold (SPEC section 13), which the clock keeps to.
+pub use crate::state::{MAX_NOW_MS, MAX_TIME_MS};
 
 /// A clock move that would put computed times past [`MAX_TIME_MS`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,8 +8,6 @@ use rcgen::{
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-use crate::state::doc::SslVpnServer;
-
 /// Why material could not be made or read.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -125,17 +123,24 @@ pub fn new_client_cert(
     })
 }
 
+/// The SSL-VPN server's settings that a client configuration names.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint<'a> {
+    /// `UDP` or `TCP`.
+    pub proto: &'a str,
+    pub port: u16,
+    pub cipher: &'a str,
+    /// The VPN gateway's public address.
+    pub gateway_ip: &'a str,
+}
+
 /// The OpenVPN client configuration that embeds the CA, the certificate and its key.
-pub fn client_config(
-    server: &SslVpnServer,
-    gateway_ip: &str,
-    ca_cert: &str,
-    client: &Pem,
-) -> String {
+pub fn client_config(server: Endpoint, ca_cert: &str, client: &Pem) -> String {
     let block = |tag: &str, pem: &str| format!("<{tag}>\n{}\n</{tag}>\n", pem.trim_end());
     format!(
         "client\ndev tun\nproto {proto}\nremote {gateway_ip} {port}\nresolv-retry infinite\nnobind\npersist-key\npersist-tun\nremote-cert-tls server\ncipher {cipher}\nverb 3\n{ca}{cert}{key}",
         proto = server.proto.to_ascii_lowercase(),
+        gateway_ip = server.gateway_ip,
         port = server.port,
         cipher = server.cipher,
         ca = block("ca", ca_cert),

@@ -168,6 +168,19 @@ fn push_xml_text(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
+    /// Every error of the catalogue renders its code and message in the envelope, in JSON and
+    /// in well-formed XML.
+    #[test]
+    fn every_error_renders_in_the_envelope() {
+        for e in ApiError::each("Name", 10) {
+            let body = error_body(&e, "R");
+            assert_eq!(body["Code"], e.code().as_str());
+            assert_eq!(body["Message"], e.message().as_str());
+            let xml = to_body("Error", &body, Format::Xml);
+            assert!(xml.contains(&format!("<Code>{}</Code>", e.code())), "{xml}");
+        }
+    }
+
     #[test]
     fn xml_text_is_always_well_formed() {
         let mut out = String::new();

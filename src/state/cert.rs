@@ -3,6 +3,14 @@
 
 use super::doc;
 
+/// The latest time anything the emulator computes may reach: 9999-12-31T23:59:59Z, the last
+/// second X.509 and the state format can carry (SPEC section 13).
+pub const MAX_TIME_MS: i64 = 253_402_300_799_000;
+
+/// The latest the emulator clock may read: a certificate created then (valid 1095 days) still
+/// ends by [`MAX_TIME_MS`].
+pub const MAX_NOW_MS: i64 = MAX_TIME_MS - CERT_VALIDITY_MS;
+
 /// Certificates are valid for three years (1095 days) from creation.
 pub const CERT_VALIDITY_MS: i64 = 1095 * 24 * 60 * 60 * 1000;
 

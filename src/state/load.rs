@@ -4,9 +4,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::doc::{self, KeyStatus, SslVpnServer, StateDoc};
-use super::{CERT_VALIDITY_MS, Cert, World};
+use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World};
 use crate::auth::{KeyRecord, UserGrant};
-use crate::clock::MAX_TIME_MS;
 use crate::idempotency::TokenStore;
 use crate::material::{self, Pem};
 

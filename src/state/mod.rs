@@ -18,7 +18,7 @@ mod load;
 
 use std::collections::{BTreeSet, HashMap};
 
-pub use cert::{CERT_VALIDITY_MS, Cert, EXPIRING_SOON_MS, cert_status};
+pub use cert::{CERT_VALIDITY_MS, Cert, EXPIRING_SOON_MS, MAX_NOW_MS, MAX_TIME_MS, cert_status};
 pub use change::Change;
 pub use doc::StateDoc;
 use doc::{GatewayStatus, Region, SslVpnServer, VpnGateway};

@@ -10,6 +10,7 @@ mod durability;
 mod helpers;
 mod hostile;
 mod idempotency;
+mod layout;
 mod load;
 mod modify;
 mod persistence;

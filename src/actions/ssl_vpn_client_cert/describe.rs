@@ -70,7 +70,13 @@ fn describe(call: &Call, world: &World, id: &str) -> Result<Reply, ApiError> {
         cert: client_cert.clone(),
         key: client_key.clone(),
     };
-    let config = material::client_config(server, gateway_ip, ca_cert, &client);
+    let endpoint = material::Endpoint {
+        proto: &server.proto,
+        port: server.port,
+        cipher: &server.cipher,
+        gateway_ip,
+    };
+    let config = material::client_config(endpoint, ca_cert, &client);
     Ok(reply(json!({
         "RegionId": cert.region_id,
         "SslVpnClientCertId": cert.id,

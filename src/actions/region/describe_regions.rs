@@ -17,11 +17,25 @@ pub const OPERATION: Operation = Operation {
     run,
 };
 
+/// The parameters, checked: `AcceptLanguage` `en-US` (any case) asks for English names;
+/// `ProductType` and `RegionId` are accepted and ignored.
+struct Input {
+    english: bool,
+}
+
+impl Input {
+    fn parse(call: &Call) -> Self {
+        Input {
+            english: call
+                .params
+                .get("AcceptLanguage")
+                .is_some_and(|l| l.eq_ignore_ascii_case("en-US")),
+        }
+    }
+}
+
 fn run(call: &Call) -> Result<Reply, ApiError> {
-    let english = call
-        .params
-        .get("AcceptLanguage")
-        .is_some_and(|l| l.eq_ignore_ascii_case("en-US"));
+    let Input { english } = Input::parse(call);
     let regions: Vec<Value> = call
         .read()
         .regions()

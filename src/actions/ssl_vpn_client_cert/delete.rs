@@ -2,6 +2,7 @@
 //! gateway is `updating`.
 //! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ssl-vpn/developer-reference/api-vpc-2016-04-28-deletesslvpnclientcert-ssl-vpn>
 
+use super::CertRef;
 use crate::actions::{Call, Operation, RamTarget};
 use crate::error::ApiError;
 use crate::protocol::Reply;
@@ -16,10 +17,7 @@ pub const OPERATION: Operation = Operation {
 };
 
 fn run(call: &Call) -> Result<Reply, ApiError> {
-    let (region, id) = (
-        call.region_id(),
-        call.params.required("SslVpnClientCertId")?,
-    );
+    let CertRef { region, id } = CertRef::parse(call)?;
     call.idempotent(|world| {
         let cert = world
             .cert(call.account_id(), region, id)

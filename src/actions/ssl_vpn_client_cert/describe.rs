@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::CertRef;
 use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
 use crate::material::{self, Pem};
@@ -20,10 +21,7 @@ pub const OPERATION: Operation = Operation {
 };
 
 fn run(call: &Call) -> Result<Reply, ApiError> {
-    let (region, id) = (
-        call.region_id(),
-        call.params.required("SslVpnClientCertId")?,
-    );
+    let CertRef { region, id } = CertRef::parse(call)?;
     let inputs = {
         let world = call.read();
         world

@@ -36,14 +36,38 @@ pub const OPERATION: Operation = Operation {
     run,
 };
 
+/// The parameters, checked: paging, and the filters (an empty filter is no filter).
+struct Input<'a> {
+    page_number: u64,
+    page_size: u64,
+    server_filter: Option<&'a str>,
+    id_filter: Option<&'a str>,
+    name_filter: Option<&'a str>,
+    group_filter: Option<&'a str>,
+}
+
+impl<'a> Input<'a> {
+    fn parse(params: &'a Params) -> Result<Self, ApiError> {
+        Ok(Input {
+            page_number: paging(params, "PageNumber", 1, u64::MAX)?,
+            page_size: paging(params, "PageSize", 10, MAX_PAGE_SIZE)?,
+            server_filter: params.filter("SslVpnServerId"),
+            id_filter: params.filter("SslVpnClientCertId"),
+            name_filter: params.filter("Name"),
+            group_filter: params.filter("ResourceGroupId"),
+        })
+    }
+}
+
 fn run(call: &Call) -> Result<Reply, ApiError> {
-    let params = call.params;
-    let page_number = paging(params, "PageNumber", 1, u64::MAX)?;
-    let page_size = paging(params, "PageSize", 10, MAX_PAGE_SIZE)?;
-    let server_filter = params.filter("SslVpnServerId");
-    let id_filter = params.filter("SslVpnClientCertId");
-    let name_filter = params.filter("Name");
-    let group_filter = params.filter("ResourceGroupId");
+    let Input {
+        page_number,
+        page_size,
+        server_filter,
+        id_filter,
+        name_filter,
+        group_filter,
+    } = Input::parse(call.params)?;
 
     let world = call.read();
     let group_of = |server_id: &str| {

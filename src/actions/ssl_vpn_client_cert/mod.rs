@@ -5,3 +5,21 @@ pub mod delete;
 pub mod describe;
 pub mod list;
 pub mod modify;
+
+use crate::actions::Call;
+use crate::error::ApiError;
+
+/// The input of the operations that name one certificate: `RegionId` and `SslVpnClientCertId`.
+struct CertRef<'a> {
+    region: &'a str,
+    id: &'a str,
+}
+
+impl<'a> CertRef<'a> {
+    fn parse(call: &'a Call) -> Result<Self, ApiError> {
+        Ok(CertRef {
+            region: call.region_id(),
+            id: call.params.required("SslVpnClientCertId")?,
+        })
+    }
+}

@@ -116,6 +116,41 @@ pub enum GatewayStatus {
     Deleting,
 }
 
+fn default_business_status() -> String {
+    "Normal".into()
+}
+fn default_spec() -> String {
+    "5M".into()
+}
+fn default_charge_type() -> String {
+    "PostpayByFlow".into()
+}
+fn default_enable() -> String {
+    "enable".into()
+}
+fn default_ssl_max_connections() -> u32 {
+    5
+}
+fn default_network_type() -> String {
+    "public".into()
+}
+fn default_vpn_type() -> String {
+    "Normal".into()
+}
+fn default_true() -> bool {
+    true
+}
+
+/// A user tag: `{"Key", "Value"}` everywhere (SPEC section 12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// A VPN gateway with the fields of SPEC section 11; every key but the ID and the region is
+/// optional, so files written before these keys existed still load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct VpnGateway {
@@ -125,9 +160,49 @@ pub struct VpnGateway {
     #[serde(default)]
     pub account_id: String,
     #[serde(default)]
+    pub vpc_id: String,
+    #[serde(default, rename = "VSwitchId")]
+    pub vswitch_id: String,
+    /// Defaults to the gateway's ID; filled in at load.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
     pub status: GatewayStatus,
+    #[serde(default = "default_business_status")]
+    pub business_status: String,
+    #[serde(default = "default_spec")]
+    pub spec: String,
+    /// `PostpayByFlow`, or `Prepay` for a subscription gateway.
+    #[serde(default = "default_charge_type")]
+    pub charge_type: String,
+    #[serde(default = "default_enable")]
+    pub ssl_vpn: String,
+    #[serde(default = "default_enable")]
+    pub ipsec_vpn: String,
+    #[serde(default = "default_ssl_max_connections")]
+    pub ssl_max_connections: u32,
     #[serde(default = "default_internet_ip")]
     pub internet_ip: String,
+    #[serde(default = "default_network_type")]
+    pub network_type: String,
+    #[serde(default = "default_vpn_type")]
+    pub vpn_type: String,
+    #[serde(default = "default_true")]
+    pub auto_propagate: bool,
+    #[serde(default)]
+    pub enable_bgp: bool,
+    /// Epoch milliseconds; defaults to load time.
+    #[serde(default)]
+    pub create_time: Option<i64>,
+    /// Epoch milliseconds; defaults to CreateTime + 1 year for `Prepay`, else 4102444800000.
+    #[serde(default)]
+    pub end_time: Option<i64>,
+    #[serde(default)]
+    pub resource_group_id: String,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -82,6 +82,44 @@ pub(super) fn cert_times(
     Ok((create_time, end_time))
 }
 
+/// A pay-as-you-go gateway's `EndTime` when none is given (2100-01-01, as the service shows).
+const POSTPAY_END_TIME_MS: i64 = 4_102_444_800_000;
+/// A subscription gateway ends a year after it was made, unless the file says otherwise.
+const PREPAY_TERM_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+
+/// Fills a gateway's defaults that depend on it (SPEC section 11): its name, its CreateTime
+/// and EndTime, checked like a certificate's. `Err` names the field, the reason and the value.
+fn gateway_defaults(
+    g: &mut doc::VpnGateway,
+    now_ms: i64,
+) -> Result<(), (&'static str, &'static str, String)> {
+    if g.name.is_none() {
+        g.name = Some(g.vpn_gateway_id.clone());
+    }
+    let create_time = g.create_time.unwrap_or(now_ms);
+    if !(0..=MAX_TIME_MS).contains(&create_time) {
+        return Err((
+            "CreateTime",
+            "CreateTime must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+            create_time.to_string(),
+        ));
+    }
+    let end_time = g.end_time.unwrap_or(if g.charge_type == "Prepay" {
+        create_time.saturating_add(PREPAY_TERM_MS).min(MAX_TIME_MS)
+    } else {
+        POSTPAY_END_TIME_MS.max(create_time.saturating_add(1))
+    });
+    if !(0..=MAX_TIME_MS).contains(&end_time) {
+        return Err((
+            "EndTime",
+            "EndTime must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+            end_time.to_string(),
+        ));
+    }
+    (g.create_time, g.end_time) = (Some(create_time), Some(end_time));
+    Ok(())
+}
+
 fn unique<'a>(
     seen: &mut HashSet<&'a str>,
     id: &'a str,
@@ -261,6 +299,12 @@ impl World {
                 "VpnGatewayId",
             )?;
             check_owner("VpnGateways", i, &g.region_id, &mut g.account_id)?;
+        }
+        drop(gateway_ids);
+        for (i, g) in doc.vpn_gateways.iter_mut().enumerate() {
+            gateway_defaults(g, now_ms).map_err(|(field, reason, value)| {
+                StateError::new(format!("VpnGateways[{i}].{field}"), reason, &value)
+            })?;
         }
         let mut server_ids = HashSet::new();
         for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {

@@ -140,6 +140,9 @@ catalogue! {
     /// No such SSL-VPN server in the caller's account and region.
     InvalidSslVpnServerIdNotFound => "InvalidSslVpnServerId.NotFound", S::NOT_FOUND,
         "The specified SSL VPN server id does not exist.";
+    /// No such VPN gateway in the caller's account and region.
+    InvalidVpnGatewayInstanceIdNotFound => "InvalidVpnGatewayInstanceId.NotFound", S::NOT_FOUND,
+        "The specified vpn gateway instance id does not exist.";
     /// The server's VPN gateway is `updating`.
     VpnGatewayConfiguring => "VpnGateway.Configuring", S::BAD_REQUEST, "The specified service is configuring.";
     /// The SSL-VPN server already has 50 certificates.
@@ -208,6 +211,7 @@ impl ApiError {
             InvalidRegionIdNotFound,
             InvalidSslVpnClientCertIdNotFound,
             InvalidSslVpnServerIdNotFound,
+            InvalidVpnGatewayInstanceIdNotFound,
             VpnGatewayConfiguring,
             CreateSslCertsQuotaFull,
             Throttling,

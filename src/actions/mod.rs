@@ -10,6 +10,7 @@
 
 pub mod region;
 pub mod ssl_vpn_client_cert;
+pub mod vpn_gateway;
 
 use std::cell::Cell;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -60,6 +61,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &ssl_vpn_client_cert::describe::OPERATION,
     &ssl_vpn_client_cert::list::OPERATION,
     &ssl_vpn_client_cert::modify::OPERATION,
+    &vpn_gateway::describe::OPERATION,
 ];
 
 /// Panics on purpose: proves a panic is answered `InternalError` and the server goes on.

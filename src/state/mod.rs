@@ -181,6 +181,12 @@ impl World {
         }
     }
 
+    /// A gateway of this account in this region; any other is "not found".
+    pub fn gateway_in(&self, account_id: &str, region_id: &str, id: &str) -> Option<&VpnGateway> {
+        self.gateway(id)
+            .filter(|g| g.account_id == account_id && g.region_id == region_id)
+    }
+
     pub fn gateway(&self, id: &str) -> Option<&VpnGateway> {
         self.gateways.iter().find(|g| g.vpn_gateway_id == id)
     }

@@ -7,6 +7,7 @@ mod captures;
 mod certs;
 mod cli;
 mod durability;
+mod gateways;
 mod helpers;
 mod hostile;
 mod idempotency;

@@ -1,0 +1,3 @@
+//! Operations on VPN gateways (SPEC section 11).
+
+pub mod describe;

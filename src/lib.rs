@@ -16,7 +16,7 @@
 //! - [`ram`]: RAM users' `Allow` and `Resources` (section 5).
 //! - [`state`]: the emulated resources and the fixtures format (section 6).
 //! - [`actions`]: the operation registry ([`actions::OPERATIONS`]): one file per operation,
-//!   grouped by resource (`ssl_vpn_client_cert/`, `region/`), each an [`actions::Operation`]
+//!   grouped by resource (`ssl_vpn_client_cert/`, `vpn_gateway/`, `region/`), each an [`actions::Operation`]
 //!   with a typed input and its `run`; the checks they share (section 3.3) and ClientTokens.
 //! - [`idempotency`]: ClientToken records (section 7.6).
 //! - [`names`]: the certificate name rules (section 7.1).

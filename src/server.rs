@@ -53,7 +53,11 @@ pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
     AssertUnwindSafe(answer)
         .catch_unwind()
         .await
-        .unwrap_or_else(|_| {
+        .unwrap_or_else(|panic| {
+            tracing::error!(
+                panic = panic_message(panic.as_ref()),
+                "a request panicked; answered InternalError"
+            );
             error_response(
                 &ApiError::InternalError,
                 &uuid::Uuid::new_v4().hyphenated().to_string().to_uppercase(),
@@ -320,11 +324,7 @@ async fn serve(
     };
     let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| actions::dispatch(&call)));
     let outcome = dispatched.unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let what = panic_message(panic.as_ref());
         tracing::error!(action = action.name, panic = what, "handler panicked");
         Err(ApiError::InternalError)
     });
@@ -332,6 +332,15 @@ async fn serve(
     // disk (SPEC section 9).
     durable(app, call.committed.get()).await?;
     outcome
+}
+
+/// What a panic said, for the log.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 /// Waits for persistence up to `seq`; a failed write is `InternalError`.

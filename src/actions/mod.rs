@@ -62,6 +62,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &ssl_vpn_client_cert::list::OPERATION,
     &ssl_vpn_client_cert::modify::OPERATION,
     &vpn_gateway::describe::OPERATION,
+    &vpn_gateway::list::OPERATION,
 ];
 
 /// Panics on purpose: proves a panic is answered `InternalError` and the server goes on.
@@ -207,6 +208,38 @@ pub fn reply(value: Value) -> Reply {
     match value {
         Value::Object(map) => map,
         _ => Reply::new(),
+    }
+}
+
+/// Paging of the list operations (SPEC 7.4): `PageNumber` (default 1, >= 1) and `PageSize`
+/// (default 10, 1..50); a value that is not ASCII digits, or out of range, is
+/// `InvalidParameter` naming it.
+pub struct Paging;
+
+impl Paging {
+    pub const MAX_PAGE_SIZE: u64 = 50;
+
+    pub fn number(params: &Params) -> Result<u64, ApiError> {
+        Self::parse(params, "PageNumber", 1, u64::MAX)
+    }
+
+    pub fn size(params: &Params) -> Result<u64, ApiError> {
+        Self::parse(params, "PageSize", 10, Self::MAX_PAGE_SIZE)
+    }
+
+    fn parse(params: &Params, name: &str, default: u64, max: u64) -> Result<u64, ApiError> {
+        let Some(value) = params.get(name) else {
+            return Ok(default);
+        };
+        let invalid = || ApiError::InvalidParameter(name.to_owned());
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        let n: u64 = value.parse().map_err(|_| invalid())?;
+        if n < 1 || n > max {
+            return Err(invalid());
+        }
+        Ok(n)
     }
 }
 

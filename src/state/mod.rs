@@ -181,6 +181,17 @@ impl World {
         }
     }
 
+    /// The gateways of an account in a region, in the state's order.
+    pub fn gateways_in<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+    ) -> impl Iterator<Item = &'a VpnGateway> {
+        self.gateways
+            .iter()
+            .filter(move |g| g.account_id == account_id && g.region_id == region_id)
+    }
+
     /// A gateway of this account in this region; any other is "not found".
     pub fn gateway_in(&self, account_id: &str, region_id: &str, id: &str) -> Option<&VpnGateway> {
         self.gateway(id)

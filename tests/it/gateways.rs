@@ -148,3 +148,114 @@ async fn ram_checks_the_action_and_the_gateway() {
             "limited",
         );
 }
+
+fn list_gateways(extra: &[(&str, &str)]) -> Req {
+    let mut params = vec![("RegionId", "cn-hangzhou")];
+    params.extend_from_slice(extra);
+    rpc("DescribeVpnGateways", &params)
+}
+
+fn listed(body: &Value) -> Vec<String> {
+    body["VpnGateways"]["VpnGateway"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|g| g["VpnGatewayId"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Three gateways of account 1 (made out of order) and one of account 2.
+async fn three_gateways() -> TestApp {
+    let mut doc: Value =
+        serde_json::from_str(aliyun_vpc_emulator::app::DEFAULT_FIXTURES).expect("fixtures");
+    doc["Accounts"]
+        .as_array_mut()
+        .expect("accounts")
+        .push(json!({"AccountId": "2"}));
+    doc["VpnGateways"] = json!([
+        {"VpnGatewayId": GATEWAY, "RegionId": "cn-hangzhou", "CreateTime": 3000, "VpcId": "vpc-a",
+         "Tags": [{"Key": "env", "Value": "prod"}]},
+        {"VpnGatewayId": "vpn-b", "RegionId": "cn-hangzhou", "CreateTime": 1000, "VpcId": "vpc-b",
+         "Status": "updating", "Tags": [{"Key": "env", "Value": "dev"}]},
+        {"VpnGatewayId": "vpn-c", "RegionId": "cn-hangzhou", "CreateTime": 2000, "VpcId": "vpc-a",
+         "BusinessStatus": "FinancialLocked"},
+        {"VpnGatewayId": "vpn-theirs", "RegionId": "cn-hangzhou", "AccountId": "2"}
+    ]);
+    spawn_with(test_config(), Some(&doc.to_string())).await
+}
+
+#[tokio::test]
+async fn gateways_are_listed_in_create_time_order_filtered_and_paged() {
+    let app = three_gateways().await;
+    let all = list_gateways(&[]).send(&app).await.json();
+    assert_eq!(listed(&all), ["vpn-b", "vpn-c", GATEWAY]);
+    assert_eq!(all["TotalCount"], 3);
+    assert_eq!(all["PageNumber"], 1);
+    assert_eq!(all["PageSize"], 10);
+    // Each item is DescribeVpnGateway's answer without its RequestId.
+    let one = without_request_id(describe_gateway("vpn-b").send(&app).await.json());
+    assert_eq!(all["VpnGateways"]["VpnGateway"][0], one);
+
+    let page = list_gateways(&[("PageSize", "2"), ("PageNumber", "2")])
+        .send(&app)
+        .await
+        .json();
+    assert_eq!(listed(&page), [GATEWAY]);
+    assert_eq!(page["TotalCount"], 3);
+    let past = list_gateways(&[("PageNumber", "9")])
+        .send(&app)
+        .await
+        .json();
+    assert_eq!(listed(&past), Vec::<String>::new());
+
+    for (filter, expected) in [
+        (vec![("VpcId", "vpc-a")], vec!["vpn-c", GATEWAY]),
+        (vec![("Status", "updating")], vec!["vpn-b"]),
+        (vec![("BusinessStatus", "FinancialLocked")], vec!["vpn-c"]),
+        (vec![("Tag.1.Key", "env")], vec!["vpn-b", GATEWAY]),
+        (
+            vec![("Tag.1.Key", "env"), ("Tag.1.Value", "prod")],
+            vec![GATEWAY],
+        ),
+        (vec![("VpcId", "vpc-a"), ("Status", "updating")], vec![]),
+        (vec![("VpnGatewayId", "vpn-theirs")], vec![]),
+        (vec![("VpcId", "")], vec!["vpn-b", "vpn-c", GATEWAY]),
+        (vec![("GatewayType", "Enhanced.SiteToSite")], vec![]),
+    ] {
+        let body = list_gateways(&filter).send(&app).await.json();
+        assert_eq!(listed(&body), expected, "{filter:?}");
+        assert_eq!(body["TotalCount"], json!(expected.len()));
+    }
+}
+
+#[tokio::test]
+async fn gateway_list_paging_and_permissions() {
+    let app = spawn_test().await;
+    for bad in [("PageSize", "51"), ("PageSize", "0"), ("PageNumber", "-1")] {
+        list_gateways(&[bad]).send(&app).await.assert_error(
+            400,
+            "InvalidParameter",
+            &format!("The specified parameter \"{}\" is not valid.", bad.0),
+        );
+    }
+    let readonly = list_gateways(&[])
+        .sign_v1(READONLY_KEY, READONLY_SECRET)
+        .send(&app)
+        .await;
+    assert_eq!(readonly.status, 200);
+    assert_eq!(listed(&readonly.json()), [GATEWAY]);
+    list_gateways(&[])
+        .sign_v1("LTAInobody", "NobodySecret")
+        .send(&app)
+        .await
+        .assert_denied(
+            403,
+            "Forbidden",
+            "User not authorized to operate on the specified resource.",
+            "DescribeVpnGateways",
+            "nobody",
+        );
+}

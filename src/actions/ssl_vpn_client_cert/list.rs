@@ -4,28 +4,10 @@
 
 use serde_json::{Value, json};
 
-use crate::actions::{Call, Operation, RamTarget, reply};
+use crate::actions::{Call, Operation, Paging, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::{Params, Reply};
 use crate::state::cert_status;
-
-const MAX_PAGE_SIZE: u64 = 50;
-
-/// A paging parameter: ASCII digits within `min..=max`, else `InvalidParameter` naming it.
-fn paging(params: &Params, name: &str, default: u64, max: u64) -> Result<u64, ApiError> {
-    let Some(value) = params.get(name) else {
-        return Ok(default);
-    };
-    let invalid = || ApiError::InvalidParameter(name.to_owned());
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid());
-    }
-    let n: u64 = value.parse().map_err(|_| invalid())?;
-    if n < 1 || n > max {
-        return Err(invalid());
-    }
-    Ok(n)
-}
 
 pub const OPERATION: Operation = Operation {
     name: "DescribeSslVpnClientCerts",
@@ -49,8 +31,8 @@ struct Input<'a> {
 impl<'a> Input<'a> {
     fn parse(params: &'a Params) -> Result<Self, ApiError> {
         Ok(Input {
-            page_number: paging(params, "PageNumber", 1, u64::MAX)?,
-            page_size: paging(params, "PageSize", 10, MAX_PAGE_SIZE)?,
+            page_number: Paging::number(params)?,
+            page_size: Paging::size(params)?,
             server_filter: params.filter("SslVpnServerId"),
             id_filter: params.filter("SslVpnClientCertId"),
             name_filter: params.filter("Name"),

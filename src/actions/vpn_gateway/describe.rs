@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::Reply;
+use crate::state::doc::VpnGateway;
 
 pub const OPERATION: Operation = Operation {
     name: "DescribeVpnGateway",
@@ -40,12 +41,17 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         .gateway_in(call.account_id(), region, id)
         .ok_or(ApiError::InvalidVpnGatewayInstanceIdNotFound)?;
     call.authorize_target()?;
+    Ok(fields(g))
+}
+
+/// A gateway as DescribeVpnGateway answers it (and each DescribeVpnGateways item).
+pub(super) fn fields(g: &VpnGateway) -> Reply {
     let tags: Vec<Value> = g
         .tags
         .iter()
         .map(|t| json!({ "Key": t.key, "Value": t.value }))
         .collect();
-    Ok(reply(json!({
+    reply(json!({
         "VpnGatewayId": g.vpn_gateway_id,
         "VpcId": g.vpc_id,
         "VSwitchId": g.vswitch_id,
@@ -73,5 +79,5 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         "Tag": "",
         "EniInstanceIds": { "EniInstanceId": [] },
         "Tags": { "Tag": tags },
-    })))
+    }))
 }

@@ -1,3 +1,4 @@
 //! Operations on VPN gateways (SPEC section 11).
 
 pub mod describe;
+pub mod list;

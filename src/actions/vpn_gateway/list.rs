@@ -1,0 +1,101 @@
+//! `DescribeVpnGateways` (SPEC section 11): the account's gateways in a region, filtered (all
+//! filters must match; an empty filter is no filter) and paged as SPEC 7.4, in CreateTime then
+//! ID order; each item is DescribeVpnGateway's fields.
+//! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ipsec-vpn/developer-reference/api-vpc-2016-04-28-describevpngateways-vpn>
+
+use serde_json::{Value, json};
+
+use crate::actions::{Call, Operation, Paging, RamTarget, reply};
+use crate::error::ApiError;
+use crate::protocol::{Params, Reply};
+use crate::state::doc::VpnGateway;
+
+pub const OPERATION: Operation = Operation {
+    name: "DescribeVpnGateways",
+    regional: true,
+    required: &[],
+    ram: RamTarget::Action,
+    client_token: false,
+    run,
+};
+
+/// How many `Tag.N` filters a call may give.
+const MAX_TAG_FILTERS: usize = 20;
+
+/// The parameters, checked.
+struct Input<'a> {
+    page_number: u64,
+    page_size: u64,
+    id: Option<&'a str>,
+    vpc_id: Option<&'a str>,
+    status: Option<&'a str>,
+    business_status: Option<&'a str>,
+    gateway_type: Option<&'a str>,
+    resource_group_id: Option<&'a str>,
+    /// `Tag.N.Key` with its `Tag.N.Value`, if given.
+    tags: Vec<(&'a str, Option<&'a str>)>,
+}
+
+impl<'a> Input<'a> {
+    fn parse(params: &'a Params) -> Result<Self, ApiError> {
+        let tags = (1..=MAX_TAG_FILTERS)
+            .filter_map(|n| {
+                let key = params.filter(&format!("Tag.{n}.Key"))?;
+                Some((key, params.filter(&format!("Tag.{n}.Value"))))
+            })
+            .collect();
+        Ok(Input {
+            page_number: Paging::number(params)?,
+            page_size: Paging::size(params)?,
+            id: params.filter("VpnGatewayId"),
+            vpc_id: params.filter("VpcId"),
+            status: params.filter("Status"),
+            business_status: params.filter("BusinessStatus"),
+            gateway_type: params.filter("GatewayType"),
+            resource_group_id: params.filter("ResourceGroupId"),
+            tags,
+        })
+    }
+
+    fn matches(&self, g: &VpnGateway) -> bool {
+        let status = serde_json::to_value(g.status).unwrap_or_default();
+        self.id.is_none_or(|f| f == g.vpn_gateway_id)
+            && self.vpc_id.is_none_or(|f| f == g.vpc_id)
+            && self.status.is_none_or(|f| status == f)
+            && self.business_status.is_none_or(|f| f == g.business_status)
+            && self.gateway_type.is_none_or(|f| f == "Traditional")
+            && self
+                .resource_group_id
+                .is_none_or(|f| f == g.resource_group_id)
+            && self.tags.iter().all(|(key, value)| {
+                g.tags
+                    .iter()
+                    .any(|t| t.key == *key && value.is_none_or(|v| v == t.value))
+            })
+    }
+}
+
+fn run(call: &Call) -> Result<Reply, ApiError> {
+    let input = Input::parse(call.params)?;
+    let world = call.read();
+    let mut matching: Vec<&VpnGateway> = world
+        .gateways_in(call.account_id(), call.region_id())
+        .filter(|g| input.matches(g))
+        .collect();
+    matching.sort_by(|a, b| {
+        (a.create_time, &a.vpn_gateway_id).cmp(&(b.create_time, &b.vpn_gateway_id))
+    });
+    let skip = (input.page_number - 1).saturating_mul(input.page_size);
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .take(usize::try_from(input.page_size).unwrap_or(usize::MAX))
+        .map(|g| Value::Object(super::describe::fields(g)))
+        .collect();
+    Ok(reply(json!({
+        "TotalCount": matching.len(),
+        "PageNumber": input.page_number,
+        "PageSize": input.page_size,
+        "VpnGateways": { "VpnGateway": page },
+    })))
+}

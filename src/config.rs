@@ -91,6 +91,10 @@ pub struct Config {
     /// Log line format (stderr, one line per API call).
     #[arg(long, env = "VPC_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// How long a VPN gateway stays `updating` after a change, in milliseconds of the emulator
+    /// clock (SPEC section 11; 0: no window).
+    #[arg(long, env = "VPC_EMULATOR_GATEWAY_BUSY_MS", default_value_t = 0)]
+    pub gateway_busy_ms: u32,
 }
 
 impl Default for Config {
@@ -107,6 +111,7 @@ impl Default for Config {
             idempotency_ttl: 86_400,
             max_body_bytes: 1_048_576,
             log_format: LogFormat::Text,
+            gateway_busy_ms: 0,
         }
     }
 }

@@ -319,6 +319,7 @@ async fn serve(
         name_rule: app.config.name_rule,
         now_ms: app.clock.at(real_now),
         real_now_ms: real_now,
+        gateway_busy_ms: app.config.gateway_busy_ms,
         persister: app.persister.as_ref(),
         committed: Cell::new(nonce_seq),
     };

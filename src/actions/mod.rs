@@ -97,6 +97,8 @@ pub struct Call<'a> {
     pub now_ms: i64,
     /// Real time, for token expiry.
     pub real_now_ms: i64,
+    /// How long a gateway stays `updating` after a change (`--gateway-busy-ms`).
+    pub gateway_busy_ms: u32,
     /// Present with `--state-file`.
     pub persister: Option<&'a Persister>,
     /// The persistence sequence number the answer must wait for (0: nothing to wait for): its

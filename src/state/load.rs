@@ -416,6 +416,7 @@ impl World {
             cert_order,
             certs_per_server,
             tokens,
+            busy_until: HashMap::new(),
             changes: Vec::new(),
             recording: true,
         })

@@ -42,6 +42,10 @@ pub struct World {
     cert_order: BTreeSet<(i64, String)>,
     certs_per_server: HashMap<String, usize>,
     pub tokens: TokenStore,
+    /// The end of each gateway's busy window, on the emulator clock (SPEC section 11): while it
+    /// lasts the gateway reads `updating`. Never exported or persisted, so a restart or a new
+    /// state ends every window.
+    busy_until: HashMap<String, i64>,
     /// Changes since the last [`World::take_changes`], for persistence.
     changes: Vec<Change>,
     /// Whether changes are kept for [`World::take_changes`]: only persistence reads them, so
@@ -202,10 +206,27 @@ impl World {
         self.gateways.iter().find(|g| g.vpn_gateway_id == id)
     }
 
-    /// Whether the server's gateway is `updating`, which blocks Create and Delete.
-    pub fn gateway_updating(&self, server: &SslVpnServer) -> bool {
+    /// A gateway's `Status` at `now_ms` of the emulator clock: `updating` during its busy
+    /// window, else as stored.
+    pub fn gateway_status(&self, gateway: &VpnGateway, now_ms: i64) -> GatewayStatus {
+        match self.busy_until.get(&gateway.vpn_gateway_id) {
+            Some(&end) if now_ms < end => GatewayStatus::Updating,
+            _ => gateway.status,
+        }
+    }
+
+    /// Starts a gateway's busy window after a change (nothing for a window of 0).
+    pub fn start_busy(&mut self, gateway_id: &str, now_ms: i64, busy_ms: u32) {
+        if busy_ms > 0 {
+            let end = now_ms.saturating_add(i64::from(busy_ms));
+            self.busy_until.insert(gateway_id.to_owned(), end);
+        }
+    }
+
+    /// Whether the server's gateway is `updating` at `now_ms`, which blocks Create and Delete.
+    pub fn gateway_updating(&self, server: &SslVpnServer, now_ms: i64) -> bool {
         self.gateway(&server.vpn_gateway_id)
-            .is_some_and(|g| g.status == GatewayStatus::Updating)
+            .is_some_and(|g| self.gateway_status(g, now_ms) == GatewayStatus::Updating)
     }
 
     pub fn certs_of_server(&self, server_id: &str) -> usize {

@@ -199,6 +199,7 @@ fn every_flag_has_its_environment_variable() {
         ("VPC_EMULATOR_NAME_RULE", "legacy"),
         ("VPC_EMULATOR_IDEMPOTENCY_TTL", "0"),
         ("VPC_EMULATOR_SEED", "3"),
+        ("VPC_EMULATOR_GATEWAY_BUSY_MS", "600000"),
     ];
     let modify = |name: &str| {
         format!(
@@ -214,6 +215,12 @@ fn every_flag_has_its_environment_variable() {
         assert_eq!(http(port, "GET", &modify("first"), "").0, 200);
         // A TTL of 0 remembers no token: the same token with another name is a new request.
         assert_eq!(http(port, "GET", &modify("second"), "").0, 200);
+        // The gateway busy window: a certificate Create keeps the gateway `updating`.
+        let create = "/?Action=CreateSslVpnClientCert&Version=2016-04-28&RegionId=cn-hangzhou&SslVpnServerId=vss-bp1emulator0000000001";
+        assert_eq!(http(port, "GET", create, "").0, 200);
+        let (status, body) = http(port, "GET", create, "");
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("VpnGateway.Configuring"), "{body}");
         assert_eq!(terminate(&mut child), Some(0));
     }
     assert_eq!(request_ids[0].len(), 36);

@@ -259,3 +259,84 @@ async fn gateway_list_paging_and_permissions() {
             "nobody",
         );
 }
+
+/// SPEC 11, the gateway busy window: after a certificate Create or Delete the gateway reads
+/// `updating` for `--gateway-busy-ms` of the emulator clock; Create and Delete are refused
+/// meanwhile, a rename is not, a replay starts no window, and moving the clock ends it.
+#[tokio::test]
+async fn a_certificate_change_keeps_the_gateway_busy_for_its_window() {
+    let app = spawn_with(
+        aliyun_vpc_emulator::config::Config {
+            gateway_busy_ms: 60_000,
+            ..test_config()
+        },
+        None,
+    )
+    .await;
+    let configuring = "The specified service is configuring.";
+    let created = create(&[("ClientToken", "busy")]).send(&app).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let id = created.json()["SslVpnClientCertId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    assert_eq!(
+        describe_gateway(GATEWAY).send(&app).await.json()["Status"],
+        "updating"
+    );
+    let updating = list_gateways(&[("Status", "updating")])
+        .send(&app)
+        .await
+        .json();
+    assert_eq!(listed(&updating), [GATEWAY]);
+    create(&[])
+        .send(&app)
+        .await
+        .assert_error(400, "VpnGateway.Configuring", configuring);
+    delete(&id, &[])
+        .send(&app)
+        .await
+        .assert_error(400, "VpnGateway.Configuring", configuring);
+    // A rename never looks at the gateway; a replay answers as the first and needs no window.
+    assert_eq!(
+        modify(CERT1, &[("Name", "during")]).send(&app).await.status,
+        200
+    );
+    let replay = create(&[("ClientToken", "busy")]).send(&app).await;
+    assert_eq!(replay.json()["SslVpnClientCertId"], json!(id));
+    // The state holds the status after the window.
+    let state = admin("GET", "state", "").send(&app).await.json();
+    assert_eq!(state["VpnGateways"][0]["Status"], "active");
+
+    // Moving the clock past the window ends it; a Delete starts the next one.
+    let moved = admin("POST", "clock", r#"{"AdvanceSeconds": 61}"#)
+        .send(&app)
+        .await;
+    assert_eq!(moved.status, 200);
+    assert_eq!(
+        describe_gateway(GATEWAY).send(&app).await.json()["Status"],
+        "active"
+    );
+    assert_eq!(delete(&id, &[]).send(&app).await.status, 200);
+    assert_eq!(
+        describe_gateway(GATEWAY).send(&app).await.json()["Status"],
+        "updating"
+    );
+    create(&[])
+        .send(&app)
+        .await
+        .assert_error(400, "VpnGateway.Configuring", configuring);
+}
+
+/// Without `--gateway-busy-ms` there is no window.
+#[tokio::test]
+async fn no_window_by_default() {
+    let app = spawn_default().await;
+    assert_eq!(create(&[]).send(&app).await.status, 200);
+    assert_eq!(
+        describe_gateway(GATEWAY).send(&app).await.json()["Status"],
+        "active"
+    );
+    assert_eq!(create(&[]).send(&app).await.status, 200);
+}

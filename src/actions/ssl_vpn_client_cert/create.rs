@@ -57,9 +57,10 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             .server(call.account_id(), region, server_id)
             .ok_or(ApiError::InvalidSslVpnServerIdNotFound)?;
         call.authorize_target()?;
-        if world.gateway_updating(server) {
+        if world.gateway_updating(server, call.now_ms) {
             return Err(ApiError::VpnGatewayConfiguring);
         }
+        let gateway_id = server.vpn_gateway_id.clone();
         if world.certs_of_server(server_id) >= CERTS_PER_SERVER {
             return Err(ApiError::CreateSslCertsQuotaFull);
         }
@@ -81,6 +82,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             client_cert: None,
             client_key: None,
         });
+        world.start_busy(&gateway_id, call.now_ms, call.gateway_busy_ms);
         Ok(reply(json!({ "Name": name, "SslVpnClientCertId": id })))
     })
 }

@@ -23,13 +23,15 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             .cert(call.account_id(), region, id)
             .ok_or(ApiError::InvalidSslVpnClientCertIdNotFound)?;
         call.authorize_target()?;
-        let updating = world
-            .server_by_id(&cert.server_id)
-            .is_some_and(|server| world.gateway_updating(server));
-        if updating {
+        let server = world.server_by_id(&cert.server_id);
+        if server.is_some_and(|server| world.gateway_updating(server, call.now_ms)) {
             return Err(ApiError::VpnGatewayConfiguring);
         }
+        let gateway_id = server.map(|s| s.vpn_gateway_id.clone());
         world.remove_cert(id);
+        if let Some(gateway_id) = gateway_id {
+            world.start_busy(&gateway_id, call.now_ms, call.gateway_busy_ms);
+        }
         Ok(Reply::new())
     })
 }

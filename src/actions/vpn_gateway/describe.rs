@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::Reply;
-use crate::state::doc::VpnGateway;
+use crate::state::doc::{GatewayStatus, VpnGateway};
 
 pub const OPERATION: Operation = Operation {
     name: "DescribeVpnGateway",
@@ -41,11 +41,12 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         .gateway_in(call.account_id(), region, id)
         .ok_or(ApiError::InvalidVpnGatewayInstanceIdNotFound)?;
     call.authorize_target()?;
-    Ok(fields(g))
+    Ok(fields(g, world.gateway_status(g, call.now_ms)))
 }
 
-/// A gateway as DescribeVpnGateway answers it (and each DescribeVpnGateways item).
-pub(super) fn fields(g: &VpnGateway) -> Reply {
+/// A gateway as DescribeVpnGateway answers it (and each DescribeVpnGateways item), with its
+/// status now (its busy window included).
+pub(super) fn fields(g: &VpnGateway, status: GatewayStatus) -> Reply {
     let tags: Vec<Value> = g
         .tags
         .iter()
@@ -62,7 +63,7 @@ pub(super) fn fields(g: &VpnGateway) -> Reply {
         "Name": g.name.as_deref().unwrap_or(&g.vpn_gateway_id),
         "Description": g.description,
         "Spec": g.spec,
-        "Status": g.status,
+        "Status": status,
         "BusinessStatus": g.business_status,
         "ChargeType": g.charge_type,
         "IpsecVpn": g.ipsec_vpn,

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::actions::{Call, Operation, Paging, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::{Params, Reply};
-use crate::state::doc::VpnGateway;
+use crate::state::doc::{GatewayStatus, VpnGateway};
 
 pub const OPERATION: Operation = Operation {
     name: "DescribeVpnGateways",
@@ -57,8 +57,9 @@ impl<'a> Input<'a> {
         })
     }
 
-    fn matches(&self, g: &VpnGateway) -> bool {
-        let status = serde_json::to_value(g.status).unwrap_or_default();
+    /// Whether a gateway with this status now passes every filter.
+    fn matches(&self, g: &VpnGateway, status: GatewayStatus) -> bool {
+        let status = serde_json::to_value(status).unwrap_or_default();
         self.id.is_none_or(|f| f == g.vpn_gateway_id)
             && self.vpc_id.is_none_or(|f| f == g.vpc_id)
             && self.status.is_none_or(|f| status == f)
@@ -78,11 +79,13 @@ impl<'a> Input<'a> {
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let input = Input::parse(call.params)?;
     let world = call.read();
-    let mut matching: Vec<&VpnGateway> = world
+    // The Status filter sees the status during a busy window.
+    let mut matching: Vec<(&VpnGateway, GatewayStatus)> = world
         .gateways_in(call.account_id(), call.region_id())
-        .filter(|g| input.matches(g))
+        .map(|g| (g, world.gateway_status(g, call.now_ms)))
+        .filter(|(g, status)| input.matches(g, *status))
         .collect();
-    matching.sort_by(|a, b| {
+    matching.sort_by(|(a, _), (b, _)| {
         (a.create_time, &a.vpn_gateway_id).cmp(&(b.create_time, &b.vpn_gateway_id))
     });
     let skip = (input.page_number - 1).saturating_mul(input.page_size);
@@ -90,7 +93,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         .iter()
         .skip(usize::try_from(skip).unwrap_or(usize::MAX))
         .take(usize::try_from(input.page_size).unwrap_or(usize::MAX))
-        .map(|g| Value::Object(super::describe::fields(g)))
+        .map(|(g, status)| Value::Object(super::describe::fields(g, *status)))
         .collect();
     Ok(reply(json!({
         "TotalCount": matching.len(),

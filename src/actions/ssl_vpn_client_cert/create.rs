@@ -37,11 +37,7 @@ impl<'a> Input<'a> {
         Ok(Input {
             region: call.region_id(),
             server_id: call.params.required("SslVpnServerId")?,
-            name: call
-                .params
-                .get("Name")
-                .map(|name| CertName::parse(name, call.name_rule))
-                .transpose()?,
+            name: super::name(call)?,
         })
     }
 }

@@ -30,11 +30,7 @@ impl<'a> Input<'a> {
         Ok(Input {
             region: call.region_id(),
             id: call.params.required("SslVpnClientCertId")?,
-            name: call
-                .params
-                .get("Name")
-                .map(|name| CertName::parse(name, call.name_rule))
-                .transpose()?,
+            name: super::name(call)?,
         })
     }
 }

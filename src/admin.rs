@@ -1,14 +1,14 @@
 //! The admin API under `/_emulator/` (SPEC section 8): plain JSON, never part of the Alibaba
 //! surface. Refusals are `{"error": "..."}` with 400, 401, 404 or 405.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router, middleware};
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -58,48 +58,40 @@ const CALLS: &[(&str, &str)] = &[
 ];
 
 /// The admin API as an axum `Router` (the RPC path keeps its own fast path in
-/// [`crate::server::handle`]). Every call but `health` is behind the admin token; `HEAD`
-/// answers as `GET` without a body (SPEC section 13). Built per admin call: the admin API is
-/// not on the API's path, and this keeps the router's state the app it serves.
-fn router(app: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/_emulator/health", get(health))
-        .route("/_emulator/state", get(get_state).put(put_state))
-        .route("/_emulator/reset", post(reset))
-        .route("/_emulator/requests", get(requests).delete(clear_requests))
-        .route(
-            "/_emulator/faults",
-            get(list_faults).post(add_fault).delete(clear_faults),
-        )
-        .route("/_emulator/clock", get(read_clock).post(move_clock))
-        .fallback(unknown_call)
-        .method_not_allowed_fallback(wrong_method)
-        .layer(middleware::from_fn_with_state(app.clone(), require_token))
-        .with_state(app)
+/// [`crate::server::handle`]), built once; each call gives it the app it serves. `HEAD`
+/// answers as `GET` without a body (SPEC section 13).
+fn router() -> &'static Router<Arc<AppState>> {
+    static ROUTER: OnceLock<Router<Arc<AppState>>> = OnceLock::new();
+    ROUTER.get_or_init(|| {
+        Router::new()
+            .route("/_emulator/health", get(health))
+            .route("/_emulator/state", get(get_state).put(put_state))
+            .route("/_emulator/reset", post(reset))
+            .route("/_emulator/requests", get(requests).delete(clear_requests))
+            .route(
+                "/_emulator/faults",
+                get(list_faults).post(add_fault).delete(clear_faults),
+            )
+            .route("/_emulator/clock", get(read_clock).post(move_clock))
+            .fallback(unknown_call)
+            .method_not_allowed_fallback(wrong_method)
+    })
 }
 
-/// Serves one admin call (everything under `/_emulator/`, the bare prefix included).
+/// Serves one admin call (everything under `/_emulator/`, the bare prefix included). Every
+/// call but `health` needs `Authorization: Bearer TOKEN` when `--admin-token` is set, unknown
+/// calls included (they answer 401 before 404).
 pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
-    match router(app).oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    }
-}
-
-/// Every call but `health` needs `Authorization: Bearer TOKEN` when `--admin-token` is set,
-/// unknown calls included (they answer 401 before 404, as before the router).
-async fn require_token(
-    State(app): State<Arc<AppState>>,
-    request: Request,
-    next: middleware::Next,
-) -> Response {
     if request.uri().path() != "/_emulator/health" && !authorized(&app, request.headers()) {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "this call needs Authorization: Bearer <admin token>",
         );
     }
-    next.run(request).await
+    match router().clone().with_state(app).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 async fn unknown_call(uri: Uri) -> Response {
@@ -135,7 +127,7 @@ async fn get_state(State(app): State<Arc<AppState>>) -> Response {
         Some(doc) => Json(doc).into_response(),
         None => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "the state file could not be written",
+            crate::persist::PersistError.to_string(),
         ),
     }
 }

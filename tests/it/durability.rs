@@ -471,7 +471,6 @@ async fn a_change_and_its_client_token_are_one_record() {
         "{record}"
     );
 
-    let snapshot = std::fs::read(&file).expect("snapshot");
     let torn_at = lines[0].len() + lines[1].len() / 2;
     std::fs::write(&wal, &log[..torn_at]).expect("tear");
     let (mut child, addr) = with_state_file(&file, &[]);
@@ -485,7 +484,6 @@ async fn a_change_and_its_client_token_are_one_record() {
     );
     assert_eq!(cert_ids(&exported(addr).await).len(), before.len() + 1);
     assert_eq!(terminate(&mut child), Some(0));
-    drop(snapshot);
 }
 
 /// SPEC 9, one writer: a second process on the same state file refuses to start, naming the

@@ -340,26 +340,21 @@ async fn strict_nonces_survive_a_restart() {
         .sign_v1(ROOT_KEY, ROOT_SECRET)
         .to_bytes(addr);
     assert_eq!(send_raw(addr, &bytes).await.status, 200);
-    send_raw(addr, &bytes).await.assert_error(
-        400,
-        "SignatureNonceUsed",
-        "Specified signature nonce was used already.",
-    );
+    let used = |answer: Answer| {
+        answer.assert_error(
+            400,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        )
+    };
+    used(send_raw(addr, &bytes).await);
     kill9(&mut child);
+    // After kill -9 from the log, then after a clean stop from the snapshot alone.
     let (mut child, addr) = with_state_file(&file, &["--auth", "strict"]);
-    send_raw(addr, &bytes).await.assert_error(
-        400,
-        "SignatureNonceUsed",
-        "Specified signature nonce was used already.",
-    );
-    // And after a clean stop, from the snapshot alone.
+    used(send_raw(addr, &bytes).await);
     assert_eq!(terminate(&mut child), Some(0));
     let (mut child, addr) = with_state_file(&file, &["--auth", "strict"]);
-    send_raw(addr, &bytes).await.assert_error(
-        400,
-        "SignatureNonceUsed",
-        "Specified signature nonce was used already.",
-    );
+    used(send_raw(addr, &bytes).await);
     assert_eq!(terminate(&mut child), Some(0));
 }
 

@@ -193,13 +193,13 @@ func TestModifyErrors(t *testing.T) {
 	})
 }
 
-// checkDenied: a RAM denial carries AccessDeniedDetail (the Tea clients keep the body).
+// checkDenied: a RAM denial carries AccessDeniedDetail, as each client keeps it.
 func checkDenied(t *testing.T, kind string, e apiError, user string) {
 	t.Helper()
-	if kind == "legacy" {
-		return
+	detail, ok := e.Envelope["AccessDeniedDetail"].(map[string]any)
+	if !ok {
+		t.Fatalf("%s: no AccessDeniedDetail in %v", kind, e.Envelope)
 	}
-	detail, _ := e.Envelope["AccessDeniedDetail"].(map[string]any)
 	mustEqual(t, "AuthAction", detail["AuthAction"], "vpc:ModifySslVpnClientCert")
 	mustEqual(t, "AuthPrincipalDisplayName", detail["AuthPrincipalDisplayName"], user)
 	mustEqual(t, "AuthPrincipalOwnerId", detail["AuthPrincipalOwnerId"], accountID)

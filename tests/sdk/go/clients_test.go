@@ -324,7 +324,8 @@ func asAPIError(t *testing.T, kind string, err error) apiError {
 		var se *sdkerrors.ServerError
 		if errors.As(err, &se) {
 			return apiError{Status: se.HttpStatus(), Code: se.ErrorCode(), Message: se.Message(),
-				RequestID: se.RequestId(), Envelope: map[string]any{"HostId": se.HostId(), "Recommend": se.Recommend()}, Raw: err}
+				RequestID: se.RequestId(), Envelope: map[string]any{"HostId": se.HostId(), "Recommend": se.Recommend(),
+					"AccessDeniedDetail": se.AccessDeniedDetail()}, Raw: err}
 		}
 	case "tea-rpc":
 		return sdkError(t, kind, err)

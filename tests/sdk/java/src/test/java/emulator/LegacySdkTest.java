@@ -168,9 +168,7 @@ class LegacySdkTest {
     }
 
     static void checkDenied(ClientException e, FormatType f, String user) {
-        if (f != FormatType.JSON || e.getAccessDeniedDetail() == null) {
-            return;
-        }
+        assertTrue(e.getAccessDeniedDetail() != null, f + ": no AccessDeniedDetail");
         assertEquals("vpc:ModifySslVpnClientCert", e.getAccessDeniedDetail().get("AuthAction"));
         assertEquals(user, e.getAccessDeniedDetail().get("AuthPrincipalDisplayName"));
         assertEquals(ACCOUNT, e.getAccessDeniedDetail().get("AuthPrincipalOwnerId"));

@@ -145,6 +145,11 @@ catalogue! {
         "The specified vpn gateway instance id does not exist.";
     /// The server's VPN gateway is `updating`.
     VpnGatewayConfiguring => "VpnGateway.Configuring", S::BAD_REQUEST, "The specified service is configuring.";
+    /// CreateSslVpnServer on a gateway whose `SslVpn` is `disable`.
+    VpnGatewaySslVpnDisabled => "VpnGateway.SslVpnDisabled", S::BAD_REQUEST,
+        "The VPN gateway has not enabled SSL VPN.";
+    /// CreateSslVpnServer on a gateway that has a server already (one per gateway).
+    ResourceQuotaFull => "Resource.QuotaFull", S::BAD_REQUEST, "The quota of resource is full";
     /// The SSL-VPN server already has 50 certificates.
     CreateSslCertsQuotaFull => "CreateSslCertsQuotaFull.QuotaFull", S::BAD_REQUEST,
         "Create the number of SSL certificates that exceed the quota limit.";
@@ -213,6 +218,8 @@ impl ApiError {
             InvalidSslVpnServerIdNotFound,
             InvalidVpnGatewayInstanceIdNotFound,
             VpnGatewayConfiguring,
+            VpnGatewaySslVpnDisabled,
+            ResourceQuotaFull,
             CreateSslCertsQuotaFull,
             Throttling,
             InternalError,

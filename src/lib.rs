@@ -14,9 +14,11 @@
 //! - [`error`]: the one error-code enum of the catalogue (section 3.3).
 //! - [`auth`]: signature V1 and ACS3-HMAC-SHA256, lenient and strict modes (section 4).
 //! - [`ram`]: RAM users' `Allow` and `Resources` (section 5).
+//! - [`cidr`]: IPv4 networks in CIDR notation and their relations (sections 11 and 12).
 //! - [`state`]: the emulated resources and the fixtures format (section 6).
 //! - [`actions`]: the operation registry ([`actions::OPERATIONS`]): one file per operation,
-//!   grouped by resource (`ssl_vpn_client_cert/`, `vpn_gateway/`, `region/`), each an [`actions::Operation`]
+//!   grouped by resource (`ssl_vpn_client_cert/`, `ssl_vpn_server/`, `vpn_gateway/`,
+//!   `region/`), each an [`actions::Operation`]
 //!   with a typed input and its `run`; the checks they share (section 3.3) and ClientTokens.
 //! - [`idempotency`]: ClientToken records (section 7.6).
 //! - [`names`]: the certificate name rules (section 7.1).
@@ -32,6 +34,7 @@ pub mod actions;
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod cidr;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -10,6 +10,7 @@
 
 pub mod region;
 pub mod ssl_vpn_client_cert;
+pub mod ssl_vpn_server;
 pub mod vpn_gateway;
 
 use std::cell::Cell;
@@ -61,6 +62,10 @@ pub static OPERATIONS: &[&Operation] = &[
     &ssl_vpn_client_cert::describe::OPERATION,
     &ssl_vpn_client_cert::list::OPERATION,
     &ssl_vpn_client_cert::modify::OPERATION,
+    &ssl_vpn_server::create::OPERATION,
+    &ssl_vpn_server::delete::OPERATION,
+    &ssl_vpn_server::list::OPERATION,
+    &ssl_vpn_server::modify::OPERATION,
     &vpn_gateway::describe::OPERATION,
     &vpn_gateway::list::OPERATION,
 ];

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cert, World, doc, load::cert_times};
+use super::{Cert, MAX_TIME_MS, World, doc, load::cert_times};
 use crate::auth::NonceDoc;
 use crate::idempotency::TokenDoc;
 
@@ -13,6 +13,10 @@ use crate::idempotency::TokenDoc;
 pub enum Change {
     PutCert(doc::SslVpnClientCert),
     DeleteCert(String),
+    /// A new or changed SSL-VPN server (its CA included).
+    PutServer(doc::SslVpnServer),
+    /// A deleted SSL-VPN server, and with it every certificate under it.
+    DeleteServer(String),
     Token(TokenDoc),
     /// A strict-mode nonce (not part of the world: [`crate::auth::NonceCache`] takes it).
     Nonce(NonceDoc),
@@ -40,7 +44,7 @@ impl World {
                         c.region_id
                     ));
                 }
-                if !self.accounts.iter().any(|a| a.account_id == c.account_id) {
+                if !self.account_exists(&c.account_id) {
                     return Err(format!(
                         "certificate {id}: unknown account ({})",
                         c.account_id
@@ -83,8 +87,14 @@ impl World {
                     return Err(format!("deletes certificate {id}, which does not exist"));
                 }
             }
+            Change::PutServer(s) => self.replay_put_server(s)?,
+            Change::DeleteServer(id) => {
+                if self.drop_server(&id).is_none() {
+                    return Err(format!("deletes SSL-VPN server {id}, which does not exist"));
+                }
+            }
             Change::Token(doc) => {
-                if !self.accounts.iter().any(|a| a.account_id == doc.account_id) {
+                if !self.account_exists(&doc.account_id) {
                     return Err(format!(
                         "ClientToken record of an unknown account ({})",
                         doc.account_id
@@ -100,6 +110,61 @@ impl World {
             }
             Change::Nonce(_) => {}
         }
+        Ok(())
+    }
+}
+
+impl World {
+    /// Replays a server change, checked: a known region, account and gateway of that account
+    /// and region, a CreateTime, a usable CA, and no move to another account or gateway.
+    fn replay_put_server(&mut self, s: doc::SslVpnServer) -> Result<(), String> {
+        let id = s.ssl_vpn_server_id.clone();
+        if id.is_empty() {
+            return Err("an SSL-VPN server with an empty SslVpnServerId".into());
+        }
+        if !self.region_exists(&s.region_id) || !self.account_exists(&s.account_id) {
+            return Err(format!(
+                "SSL-VPN server {id}: unknown region or account ({}, {})",
+                s.region_id, s.account_id
+            ));
+        }
+        if self
+            .gateway_in(&s.account_id, &s.region_id, &s.vpn_gateway_id)
+            .is_none()
+        {
+            return Err(format!(
+                "SSL-VPN server {id}: no such VPN gateway in the server's account and region ({})",
+                s.vpn_gateway_id
+            ));
+        }
+        if !s
+            .create_time
+            .is_some_and(|t| (0..=MAX_TIME_MS).contains(&t))
+        {
+            return Err(format!(
+                "SSL-VPN server {id}: CreateTime is required, from 1970 to 9999"
+            ));
+        }
+        let (Some(cert), Some(key)) = (&s.ca_cert, &s.ca_key) else {
+            return Err(format!(
+                "SSL-VPN server {id}: CaCert and CaKey are required"
+            ));
+        };
+        crate::material::check_ca(&crate::material::Pem {
+            cert: cert.clone(),
+            key: key.clone(),
+        })
+        .map_err(|e| format!("SSL-VPN server {id}: {e}"))?;
+        if let Some(old) = self.server_by_id(&id)
+            && (old.account_id != s.account_id
+                || old.vpn_gateway_id != s.vpn_gateway_id
+                || old.create_time != s.create_time)
+        {
+            return Err(format!(
+                "SSL-VPN server {id}: a change may not move it to another account or gateway, or change its CreateTime"
+            ));
+        }
+        self.store_server(s);
         Ok(())
     }
 }

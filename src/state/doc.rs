@@ -227,6 +227,19 @@ pub struct SslVpnServer {
     pub client_ip_pool: String,
     #[serde(default = "default_local_subnet")]
     pub local_subnet: String,
+    #[serde(default)]
+    pub compress: bool,
+    #[serde(default)]
+    pub enable_multi_factor_auth: bool,
+    #[serde(default, rename = "IDaaSInstanceId")]
+    pub idaas_instance_id: String,
+    #[serde(default, rename = "IDaaSRegionId")]
+    pub idaas_region_id: String,
+    #[serde(default, rename = "IDaaSApplicationId")]
+    pub idaas_application_id: String,
+    /// Epoch milliseconds; defaults to load time (SPEC section 11).
+    #[serde(default)]
+    pub create_time: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

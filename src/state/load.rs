@@ -1,9 +1,10 @@
 //! Reading a state document (fixtures, `PUT state`, the state file's snapshot) and building the
 //! world from it, validated whole (SPEC section 6): nothing is half-loaded.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::doc::{self, KeyStatus, SslVpnServer, StateDoc};
+use super::table::{Children, Table};
 use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World};
 use crate::auth::{KeyRecord, UserGrant};
 use crate::idempotency::TokenStore;
@@ -329,12 +330,20 @@ impl World {
         }
         drop(server_ids);
         for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
+            let create_time = s.create_time.unwrap_or(now_ms);
+            if !(0..=MAX_TIME_MS).contains(&create_time) {
+                return Err(StateError::new(
+                    format!("SslVpnServers[{i}].CreateTime"),
+                    "CreateTime must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+                    &create_time.to_string(),
+                ));
+            }
+            s.create_time = Some(create_time);
             ensure_ca(i, s)?;
         }
 
-        let mut certs = HashMap::with_capacity(doc.ssl_vpn_client_certs.len());
-        let mut cert_order = BTreeSet::new();
-        let mut certs_per_server: HashMap<String, usize> = HashMap::new();
+        let mut certs: Vec<Cert> = Vec::with_capacity(doc.ssl_vpn_client_certs.len());
+        let mut cert_ids: HashSet<String> = HashSet::with_capacity(doc.ssl_vpn_client_certs.len());
         let server_index: HashMap<&str, &SslVpnServer> = doc
             .ssl_vpn_servers
             .iter()
@@ -349,7 +358,7 @@ impl World {
                     "",
                 ));
             }
-            if certs.contains_key(&id) {
+            if !cert_ids.insert(id.clone()) {
                 return Err(StateError::new(
                     format!("SslVpnClientCerts[{i}].SslVpnClientCertId"),
                     "duplicate SslVpnClientCertId",
@@ -382,11 +391,7 @@ impl World {
                     value: None,
                 });
             }
-            *certs_per_server
-                .entry(c.ssl_vpn_server_id.clone())
-                .or_default() += 1;
-            cert_order.insert((create_time, id.clone()));
-            certs.insert(id.clone(), {
+            certs.push({
                 // The material moves rather than being copied.
                 let material = (c.client_cert.take(), c.client_key.take());
                 let mut entry = c.clone();
@@ -394,32 +399,37 @@ impl World {
                 Cert::from_doc(entry, create_time, end_time)
             });
         }
+        drop(cert_ids);
 
         let mut tokens = tokens;
         for token in doc.client_tokens.take().unwrap_or_default() {
             tokens.restore(token, real_now_ms);
         }
-        let server_index = doc
-            .ssl_vpn_servers
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.ssl_vpn_server_id.clone(), i))
-            .collect();
-        Ok(World {
-            server_index,
+        let mut world = World {
             regions: doc.regions,
             accounts: doc.accounts,
             keys,
-            gateways: doc.vpn_gateways,
-            servers: doc.ssl_vpn_servers,
-            certs,
-            cert_order,
-            certs_per_server,
+            gateways: Table::with_capacity(doc.vpn_gateways.len()),
+            servers: Table::with_capacity(doc.ssl_vpn_servers.len()),
+            servers_of_gateway: Children::default(),
+            certs: Table::with_capacity(certs.len()),
+            certs_of_server: Children::default(),
+            certs_of_scope: Children::default(),
             tokens,
             busy_until: HashMap::new(),
             changes: Vec::new(),
             recording: true,
-        })
+        };
+        for g in doc.vpn_gateways {
+            world.gateways.insert(g);
+        }
+        for s in doc.ssl_vpn_servers {
+            world.store_server(s);
+        }
+        for c in certs {
+            world.put_cert(c);
+        }
+        Ok(world)
     }
 }
 

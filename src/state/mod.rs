@@ -15,32 +15,66 @@ pub mod cert;
 pub mod change;
 pub mod doc;
 mod load;
+mod table;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 pub use cert::{CERT_VALIDITY_MS, Cert, EXPIRING_SOON_MS, MAX_NOW_MS, MAX_TIME_MS, cert_status};
 pub use change::Change;
 pub use doc::StateDoc;
 use doc::{GatewayStatus, Region, SslVpnServer, VpnGateway};
 pub use load::{StateError, parse_doc};
+use table::{Children, Row, Table};
 
 use crate::auth::KeyRecord;
 use crate::idempotency::{TokenDoc, TokenKey, TokenStore};
 use crate::material::{MaterialError, Pem};
 use crate::protocol::Reply;
 
+impl Row for Cert {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn order_time(&self) -> i64 {
+        self.create_time
+    }
+}
+
+impl Row for SslVpnServer {
+    fn id(&self) -> &str {
+        &self.ssl_vpn_server_id
+    }
+    fn order_time(&self) -> i64 {
+        self.create_time.unwrap_or(0)
+    }
+}
+
+impl Row for VpnGateway {
+    fn id(&self) -> &str {
+        &self.vpn_gateway_id
+    }
+    fn order_time(&self) -> i64 {
+        self.create_time.unwrap_or(0)
+    }
+}
+
+/// The key of an account's resources in one region, for the per-scope indexes.
+fn scope(account_id: &str, region_id: &str) -> String {
+    format!("{account_id}/{region_id}")
+}
+
 #[derive(Debug)]
 pub struct World {
     regions: Vec<Region>,
     accounts: Vec<doc::Account>,
     keys: HashMap<String, KeyRecord>,
-    gateways: Vec<VpnGateway>,
-    servers: Vec<SslVpnServer>,
-    server_index: HashMap<String, usize>,
-    certs: HashMap<String, Cert>,
-    /// Certificates in list order: CreateTime, then ID.
-    cert_order: BTreeSet<(i64, String)>,
-    certs_per_server: HashMap<String, usize>,
+    gateways: Table<VpnGateway>,
+    servers: Table<SslVpnServer>,
+    servers_of_gateway: Children,
+    certs: Table<Cert>,
+    certs_of_server: Children,
+    /// Certificates of each account and region ([`scope`]), for the unfiltered list.
+    certs_of_scope: Children,
     pub tokens: TokenStore,
     /// The end of each gateway's busy window, on the emulator clock (SPEC section 11): while it
     /// lasts the gateway reads `updating`. Never exported or persisted, so a restart or a new
@@ -60,6 +94,12 @@ impl World {
         self.changes.clear();
     }
 
+    fn record(&mut self, change: impl FnOnce() -> Change) {
+        if self.recording {
+            self.changes.push(change());
+        }
+    }
+
     /// The resources and the ClientTokens, as the persistence file holds them.
     pub fn to_persisted_doc(&self) -> StateDoc {
         StateDoc {
@@ -68,21 +108,16 @@ impl World {
         }
     }
 
-    /// The resources in the state format (no ClientTokens), certificates in list order.
+    /// The resources in the state format (no ClientTokens), each kind in list order.
     pub fn to_doc(&self) -> StateDoc {
         StateDoc {
             client_tokens: None,
             signature_nonces: None,
             regions: self.regions.clone(),
             accounts: self.accounts.clone(),
-            vpn_gateways: self.gateways.clone(),
-            ssl_vpn_servers: self.servers.clone(),
-            ssl_vpn_client_certs: self
-                .cert_order
-                .iter()
-                .filter_map(|(_, id)| self.certs.get(id))
-                .map(Cert::to_doc)
-                .collect(),
+            vpn_gateways: self.gateways.iter().cloned().collect(),
+            ssl_vpn_servers: self.servers.iter().cloned().collect(),
+            ssl_vpn_client_certs: self.certs.iter().map(Cert::to_doc).collect(),
         }
     }
 
@@ -97,6 +132,10 @@ impl World {
     /// The account anonymous callers act as.
     pub fn first_account(&self) -> &str {
         self.accounts.first().map_or("", |a| a.account_id.as_str())
+    }
+
+    fn account_exists(&self, account_id: &str) -> bool {
+        self.accounts.iter().any(|a| a.account_id == account_id)
     }
 
     pub fn key(&self, access_key_id: &str) -> Option<&KeyRecord> {
@@ -121,15 +160,26 @@ impl World {
     }
 
     pub fn cert_exists(&self, id: &str) -> bool {
-        self.certs.contains_key(id)
+        self.certs.contains(id)
+    }
+
+    /// How many certificates an account has in a region.
+    pub fn cert_count_in(&self, account_id: &str, region_id: &str) -> usize {
+        self.certs_of_scope.count(&scope(account_id, region_id))
     }
 
     /// The certificates of an account in a region, in list order.
     pub fn certs_in(&self, account_id: &str, region_id: &str) -> impl Iterator<Item = &Cert> {
-        self.cert_order
-            .iter()
-            .filter_map(|(_, id)| self.certs.get(id))
-            .filter(move |c| c.account_id == account_id && c.region_id == region_id)
+        self.certs_of_scope
+            .of(&scope(account_id, region_id))
+            .filter_map(|id| self.certs.get(id))
+    }
+
+    /// A server's certificates, in list order.
+    pub fn certs_of(&self, server_id: &str) -> impl Iterator<Item = &Cert> {
+        self.certs_of_server
+            .of(server_id)
+            .filter_map(|id| self.certs.get(id))
     }
 
     /// A server of this account in this region; any other is "not found".
@@ -139,7 +189,54 @@ impl World {
     }
 
     pub fn server_by_id(&self, id: &str) -> Option<&SslVpnServer> {
-        self.server_index.get(id).and_then(|&i| self.servers.get(i))
+        self.servers.get(id)
+    }
+
+    /// Every server, in list order.
+    pub fn servers(&self) -> impl Iterator<Item = &SslVpnServer> {
+        self.servers.iter()
+    }
+
+    /// A gateway's servers, in list order.
+    pub fn servers_of(&self, gateway_id: &str) -> impl Iterator<Item = &SslVpnServer> {
+        self.servers_of_gateway
+            .of(gateway_id)
+            .filter_map(|id| self.servers.get(id))
+    }
+
+    /// Adds a server, or replaces the one with its ID (same gateway).
+    pub fn put_server(&mut self, server: SslVpnServer) {
+        if self.recording {
+            self.changes.push(Change::PutServer(server.clone()));
+        }
+        self.store_server(server);
+    }
+
+    /// Deletes a server and every certificate under it, as one change.
+    pub fn delete_server(&mut self, id: &str) {
+        self.record(|| Change::DeleteServer(id.to_owned()));
+        self.drop_server(id);
+    }
+
+    fn store_server(&mut self, server: SslVpnServer) {
+        if let Some(old) = self.servers.remove(&server.ssl_vpn_server_id) {
+            self.servers_of_gateway.remove(&old.vpn_gateway_id, &old);
+        }
+        self.servers_of_gateway
+            .insert(&server.vpn_gateway_id, &server);
+        self.servers.insert(server);
+    }
+
+    /// Removes a server and its certificates; the number of certificates removed.
+    fn drop_server(&mut self, id: &str) -> Option<usize> {
+        let server = self.servers.remove(id)?;
+        self.servers_of_gateway
+            .remove(&server.vpn_gateway_id, &server);
+        let certs: Vec<String> = self.certs_of_server.of(id).map(str::to_owned).collect();
+        for cert in &certs {
+            self.drop_cert(cert);
+        }
+        Some(certs.len())
     }
 
     /// What making a certificate's material needs: its server's CA and its validity, or
@@ -185,7 +282,7 @@ impl World {
         }
     }
 
-    /// The gateways of an account in a region, in the state's order.
+    /// The gateways of an account in a region, in list order.
     pub fn gateways_in<'a>(
         &'a self,
         account_id: &'a str,
@@ -203,7 +300,7 @@ impl World {
     }
 
     pub fn gateway(&self, id: &str) -> Option<&VpnGateway> {
-        self.gateways.iter().find(|g| g.vpn_gateway_id == id)
+        self.gateways.get(id)
     }
 
     /// A gateway's `Status` at `now_ms` of the emulator clock: `updating` during its busy
@@ -215,6 +312,12 @@ impl World {
         }
     }
 
+    /// Whether a gateway is `active` at `now_ms`, which the server actions need.
+    pub fn gateway_active(&self, gateway_id: &str, now_ms: i64) -> bool {
+        self.gateway(gateway_id)
+            .is_some_and(|g| self.gateway_status(g, now_ms) == GatewayStatus::Active)
+    }
+
     /// Starts a gateway's busy window after a change (nothing for a window of 0).
     pub fn start_busy(&mut self, gateway_id: &str, now_ms: i64, busy_ms: u32) {
         if busy_ms > 0 {
@@ -223,46 +326,40 @@ impl World {
         }
     }
 
-    /// Whether the server's gateway is `updating` at `now_ms`, which blocks Create and Delete.
+    /// Whether the server's gateway is `updating` at `now_ms`, which blocks certificate Create
+    /// and Delete.
     pub fn gateway_updating(&self, server: &SslVpnServer, now_ms: i64) -> bool {
         self.gateway(&server.vpn_gateway_id)
             .is_some_and(|g| self.gateway_status(g, now_ms) == GatewayStatus::Updating)
     }
 
     pub fn certs_of_server(&self, server_id: &str) -> usize {
-        self.certs_per_server.get(server_id).copied().unwrap_or(0)
+        self.certs_of_server.count(server_id)
     }
 
     pub fn insert_cert(&mut self, cert: Cert) {
-        if self.recording {
-            self.changes.push(Change::PutCert(cert.to_doc()));
-        }
+        self.record(|| Change::PutCert(cert.to_doc()));
         self.put_cert(cert);
     }
 
     pub fn remove_cert(&mut self, id: &str) -> Option<Cert> {
-        if self.recording {
-            self.changes.push(Change::DeleteCert(id.to_owned()));
-        }
+        self.record(|| Change::DeleteCert(id.to_owned()));
         self.drop_cert(id)
     }
 
     fn put_cert(&mut self, cert: Cert) {
         self.drop_cert(&cert.id);
-        *self
-            .certs_per_server
-            .entry(cert.server_id.clone())
-            .or_default() += 1;
-        self.cert_order.insert((cert.create_time, cert.id.clone()));
-        self.certs.insert(cert.id.clone(), cert);
+        self.certs_of_server.insert(&cert.server_id, &cert);
+        self.certs_of_scope
+            .insert(&scope(&cert.account_id, &cert.region_id), &cert);
+        self.certs.insert(cert);
     }
 
     fn drop_cert(&mut self, id: &str) -> Option<Cert> {
         let cert = self.certs.remove(id)?;
-        self.cert_order.remove(&(cert.create_time, cert.id.clone()));
-        if let Some(n) = self.certs_per_server.get_mut(&cert.server_id) {
-            *n = n.saturating_sub(1);
-        }
+        self.certs_of_server.remove(&cert.server_id, &cert);
+        self.certs_of_scope
+            .remove(&scope(&cert.account_id, &cert.region_id), &cert);
         Some(cert)
     }
 
@@ -274,16 +371,16 @@ impl World {
         result: Reply,
         real_now_ms: i64,
     ) {
-        if self.recording {
-            self.changes.push(Change::Token(TokenDoc {
+        self.record(|| {
+            Change::Token(TokenDoc {
                 account_id: key.account_id.clone(),
                 action: key.action.clone(),
                 client_token: key.token.clone(),
                 fingerprint: fingerprint.clone(),
                 result: result.clone(),
                 created_ms: real_now_ms,
-            }));
-        }
+            })
+        });
         self.tokens.record(key, fingerprint, result, real_now_ms);
     }
 }

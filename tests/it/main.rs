@@ -18,3 +18,4 @@ mod persistence;
 mod properties;
 mod protocol;
 mod ram;
+mod servers;

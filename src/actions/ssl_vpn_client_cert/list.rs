@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::actions::{Call, Operation, Paging, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::{Params, Reply};
-use crate::state::cert_status;
+use crate::state::{Cert, cert_status};
 
 pub const OPERATION: Operation = Operation {
     name: "DescribeSslVpnClientCerts",
@@ -52,18 +52,33 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     } = Input::parse(call.params)?;
 
     let world = call.read();
+    let (account, region) = (call.account_id(), call.region_id());
     let group_of = |server_id: &str| {
         world
             .server_by_id(server_id)
             .map_or("", |s| s.resource_group_id.as_str())
     };
+    // The narrowest index a filter allows: one certificate, one server's, or the scope's.
+    let candidates: Box<dyn Iterator<Item = &Cert>> = match (id_filter, server_filter) {
+        (Some(id), _) => Box::new(world.cert(account, region, id).into_iter()),
+        (None, Some(server)) => Box::new(
+            world
+                .server(account, region, server)
+                .into_iter()
+                .flat_map(|s| world.certs_of(&s.ssl_vpn_server_id)),
+        ),
+        (None, None) => Box::new(world.certs_in(account, region)),
+    };
+    let unfiltered = id_filter.is_none()
+        && server_filter.is_none()
+        && name_filter.is_none()
+        && group_filter.is_none();
     let skip = (page_number - 1).saturating_mul(page_size);
     let mut total = 0u64;
     let mut page: Vec<Value> = Vec::new();
-    for cert in world.certs_in(call.account_id(), call.region_id()) {
+    for cert in candidates {
         let group = group_of(&cert.server_id);
         if server_filter.is_some_and(|f| f != cert.server_id)
-            || id_filter.is_some_and(|f| f != cert.id)
             || name_filter.is_some_and(|f| f != cert.name)
             || group_filter.is_some_and(|f| f != group)
         {
@@ -82,6 +97,11 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             }));
         }
         total += 1;
+        // Without filters the count is the index's: no need to walk past the page.
+        if unfiltered && page.len() as u64 == page_size {
+            total = world.cert_count_in(account, region) as u64;
+            break;
+        }
     }
     Ok(reply(json!({
         "TotalCount": total,

@@ -69,7 +69,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     for s in candidates.filter(|s| input.matches(s, account, region)) {
         if total >= skip && (page.len() as u64) < input.page_size {
             let gateway = world.gateway(&s.vpn_gateway_id);
-            page.push(Value::Object(super::fields(s, gateway)));
+            page.push(Value::Object(super::fields(s, gateway, super::Shape::List)));
         }
         total += 1;
     }

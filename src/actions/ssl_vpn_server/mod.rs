@@ -233,9 +233,21 @@ impl<'a> Settings<'a> {
     }
 }
 
+/// Which answer a server's fields are for: ModifySslVpnServer's has no `IDaaSRegionId` (the
+/// API's response model).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    List,
+    Modify,
+}
+
 /// A server as DescribeSslVpnServers lists it, with its gateway's connection limit and public
 /// IP; the IDaaS values only while multi-factor authentication is on.
-pub(super) fn fields(s: &SslVpnServer, gateway: Option<&VpnGateway>) -> Map<String, Value> {
+pub(super) fn fields(
+    s: &SslVpnServer,
+    gateway: Option<&VpnGateway>,
+    shape: Shape,
+) -> Map<String, Value> {
     let mut out = Map::new();
     let value = json!({
         "RegionId": s.region_id,
@@ -259,7 +271,9 @@ pub(super) fn fields(s: &SslVpnServer, gateway: Option<&VpnGateway>) -> Map<Stri
     }
     if s.enable_multi_factor_auth {
         out.insert("IDaaSInstanceId".into(), json!(s.idaas_instance_id));
-        out.insert("IDaaSRegionId".into(), json!(s.idaas_region_id));
+        if shape == Shape::List {
+            out.insert("IDaaSRegionId".into(), json!(s.idaas_region_id));
+        }
         out.insert("IDaaSApplicationId".into(), json!(s.idaas_application_id));
     }
     out.insert("ResourceGroupId".into(), json!(s.resource_group_id));

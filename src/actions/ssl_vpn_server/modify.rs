@@ -39,9 +39,10 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             world.put_server(new);
         }
         let server = world.server_by_id(id).ok_or(ApiError::InternalError)?;
-        let mut fields = super::fields(server, world.gateway(&gateway_id));
-        // The Modify answer has no IDaaSRegionId (the API's response model).
-        fields.remove("IDaaSRegionId");
-        Ok(fields)
+        Ok(super::fields(
+            server,
+            world.gateway(&gateway_id),
+            super::Shape::Modify,
+        ))
     })
 }

@@ -9,6 +9,7 @@ Each adapter turns an SDK call into a plain dict of the API's own field names (s
 """
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -62,6 +63,9 @@ MSG = {
     "InvalidRegionId.NotFound": "The specified region is not found during access authentication.",
     "InvalidSslVpnServerId.NotFound": "The specified SSL VPN server id does not exist.",
     "VpnGateway.Configuring": "The specified service is configuring.",
+    "VpnGateway.SslVpnDisabled": "The VPN gateway has not enabled SSL VPN.",
+    "Resource.QuotaFull": "The quota of resource is full",
+    "InvalidVpnGatewayInstanceId.NotFound": "The specified vpn gateway instance id does not exist.",
     "CreateSslCertsQuotaFull.QuotaFull": "Create the number of SSL certificates that exceed the quota limit.",
     "Forbidden": "User not authorized to operate on the specified resource.",
     "Forbbiden.SubUser": "User not authorized to operate on the specified resource as your account "
@@ -72,6 +76,11 @@ MSG = {
 }
 SIGNATURE_PREFIX = "Specified signature is not matched with our calculation. server string to sign is:"
 LEGACY_BAD_SECRET_MSG = "The AccessKeySecret is incorrect. Please check your AccessKeyId and AccessKeySecret."
+
+
+def snake_case(action: str) -> str:
+    """`CreateSslVpnServer` -> `create_ssl_vpn_server`, the Tea client's method name."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", action).lower()
 
 
 def access_denied_detail(action: str, user: str) -> dict:
@@ -181,6 +190,13 @@ class TeaAdapter:
         req = vpc_models.DescribeRegionsRequest(accept_language=accept_language)
         return self._reply(self.client.describe_regions(req))
 
+    def api(self, action: str, **params) -> Reply:
+        """Any action through its typed request model and client method; `params` in the API's
+        own names (`VpnGatewayId`, `Tag=[{"Key", "Value"}]`), as `from_map` takes them."""
+        params.setdefault("RegionId", REGION)
+        req = getattr(vpc_models, f"{action}Request")().from_map(params)
+        return self._reply(getattr(self.client, snake_case(action))(req))
+
     @staticmethod
     def error(fn: Callable[[], Any], exc: type = TeaClientException) -> SdkError:
         """The call must raise exactly `exc` (ClientException for 4xx, ServerException for 5xx,
@@ -267,6 +283,15 @@ class LegacyAdapter:
         if accept_language is not None:
             req.set_AcceptLanguage(accept_language)
         return self.send(req)
+
+    def api(self, action: str, **params) -> Reply:
+        """Any action through its request class's setters (`set_VpnGatewayId`, `set_Tags`)."""
+        module = importlib.import_module(f"aliyunsdkvpc.request.v20160428.{action}Request")
+        req = getattr(module, f"{action}Request")()
+        region = params.pop("RegionId", REGION)
+        for name, value in params.items():
+            getattr(req, "set_Tags" if name == "Tag" else f"set_{name}")(value)
+        return self.send(req, region)
 
     @staticmethod
     def error(fn: Callable[[], Any]) -> SdkError:

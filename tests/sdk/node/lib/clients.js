@@ -62,6 +62,9 @@ const MSG = {
   'InvalidRegionId.NotFound': 'The specified region is not found during access authentication.',
   'InvalidSslVpnServerId.NotFound': 'The specified SSL VPN server id does not exist.',
   'VpnGateway.Configuring': 'The specified service is configuring.',
+  'VpnGateway.SslVpnDisabled': 'The VPN gateway has not enabled SSL VPN.',
+  'Resource.QuotaFull': 'The quota of resource is full',
+  'InvalidVpnGatewayInstanceId.NotFound': 'The specified vpn gateway instance id does not exist.',
   'CreateSslCertsQuotaFull.QuotaFull': 'Create the number of SSL certificates that exceed the quota limit.',
   Forbidden: 'User not authorized to operate on the specified resource.',
   'Forbbiden.SubUser': 'User not authorized to operate on the specified resource as your account is created by another user.',
@@ -145,6 +148,28 @@ class TeaAdapter {
   async describeRegions({ acceptLanguage } = {}) {
     const req = new Vpc.DescribeRegionsRequest({ acceptLanguage });
     return this.reply(await this.client.describeRegions(req));
+  }
+
+  /**
+   * Any action through its typed request model and client method; `params` in the API's own
+   * names (`VpnGatewayId`, `Tag: [{Key, Value}]`), turned into the model's fields by its names().
+   */
+  async api(action, params = {}) {
+    const Model = Vpc[`${action}Request`];
+    const fields = { regionId: C.REGION };
+    const byApiName = Object.fromEntries(Object.entries(Model.names()).map(([field, name]) => [name, field]));
+    const types = Model.types();
+    for (const [name, value] of Object.entries(params)) {
+      const field = byApiName[name];
+      assert.ok(field, `${action}Request has no ${name}`);
+      const type = types[field];
+      fields[field] = type && type.type === 'array' && typeof type.itemType === 'function'
+        ? value.map((item) => new type.itemType(Object.fromEntries(Object.entries(item)
+          .map(([k, v]) => [k[0].toLowerCase() + k.slice(1), v]))))
+        : value;
+    }
+    const method = action[0].toLowerCase() + action.slice(1);
+    return this.reply(await this.client[method](new Model(fields)));
   }
 
   async create({ serverId, name, token, region = C.REGION }) {
@@ -242,6 +267,19 @@ class PopAdapter {
     const p = {};
     if (acceptLanguage !== undefined) p.AcceptLanguage = acceptLanguage;
     return this.call('DescribeRegions', p);
+  }
+
+  /** Any action: pop-core takes the API's flat parameter names, values as strings. */
+  api(action, params = {}) {
+    const p = { RegionId: C.REGION };
+    for (const [name, value] of Object.entries(params)) {
+      if (name === 'Tag') {
+        value.forEach((t, i) => { p[`Tag.${i + 1}.Key`] = t.Key; p[`Tag.${i + 1}.Value`] = t.Value; });
+      } else {
+        p[name] = String(value);
+      }
+    }
+    return this.call(action, p);
   }
 
   create({ serverId, name, token, region = C.REGION }, opts) {

@@ -12,8 +12,8 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 	teavpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	legacyvpc "github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
 )
 

@@ -48,12 +48,17 @@ var (
 
 // The catalogue's messages (SPEC 3.3) for the codes these tests meet.
 var messages = map[string]string{
-	"InvalidName":                        "The name is not valid",
-	"InvalidSslVpnClientCertId.NotFound": "The specified SSL VPN client cert id does not exist.",
-	"InvalidRegionId.NotFound":           "The specified region is not found during access authentication.",
-	"Forbidden":                          "User not authorized to operate on the specified resource.",
-	"Forbbiden.SubUser":                  "User not authorized to operate on the specified resource as your account is created by another user.",
-	"IdempotentParameterMismatch":        "The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.",
+	"InvalidName":                          "The name is not valid",
+	"InvalidSslVpnClientCertId.NotFound":   "The specified SSL VPN client cert id does not exist.",
+	"InvalidRegionId.NotFound":             "The specified region is not found during access authentication.",
+	"Forbidden":                            "User not authorized to operate on the specified resource.",
+	"Forbbiden.SubUser":                    "User not authorized to operate on the specified resource as your account is created by another user.",
+	"IdempotentParameterMismatch":          "The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.",
+	"InvalidSslVpnServerId.NotFound":       "The specified SSL VPN server id does not exist.",
+	"InvalidVpnGatewayInstanceId.NotFound": "The specified vpn gateway instance id does not exist.",
+	"VpnGateway.Configuring":               "The specified service is configuring.",
+	"VpnGateway.SslVpnDisabled":            "The VPN gateway has not enabled SSL VPN.",
+	"Resource.QuotaFull":                   "The quota of resource is full",
 }
 
 func repoRoot() string {
@@ -74,12 +79,18 @@ func (e *emulator) HostPort() string { return "127.0.0.1:" + e.Port }
 // allowed ModifySslVpnClientCert on cert 1 only) and any extra flags.
 func start(t *testing.T, extra ...string) *emulator {
 	t.Helper()
+	return startWith(t, "ram.json", extra...)
+}
+
+// startWith runs the emulator with tests/sdk/fixtures/{fixtures} and any extra flags.
+func startWith(t *testing.T, fixtures string, extra ...string) *emulator {
+	t.Helper()
 	bin := os.Getenv("EMULATOR_BIN")
 	if bin == "" {
 		bin = filepath.Join(repoRoot(), "target", "debug", "aliyun-vpc-emulator")
 	}
 	args := append([]string{"--port", "0", "--seed", "42", "--fixtures",
-		filepath.Join(repoRoot(), "tests", "sdk", "fixtures", "ram.json")}, extra...)
+		filepath.Join(repoRoot(), "tests", "sdk", "fixtures", fixtures)}, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 	logPath := filepath.Join(t.TempDir(), "emulator.log")

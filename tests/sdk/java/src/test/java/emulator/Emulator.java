@@ -54,6 +54,11 @@ final class Emulator implements AutoCloseable {
             case "IdempotentParameterMismatch":
                 return "The request uses the same client token as a previous, but non-identical request. "
                         + "Do not reuse a client token with different requests, unless the requests are identical.";
+            case "InvalidSslVpnServerId.NotFound": return "The specified SSL VPN server id does not exist.";
+            case "InvalidVpnGatewayInstanceId.NotFound": return "The specified vpn gateway instance id does not exist.";
+            case "VpnGateway.Configuring": return "The specified service is configuring.";
+            case "VpnGateway.SslVpnDisabled": return "The VPN gateway has not enabled SSL VPN.";
+            case "Resource.QuotaFull": return "The quota of resource is full";
             default: throw new IllegalArgumentException(code);
         }
     }
@@ -70,12 +75,21 @@ final class Emulator implements AutoCloseable {
     }
 
     Emulator(String... extra) throws Exception {
+        this("ram.json", extra);
+    }
+
+    /** With tests/sdk/fixtures/{fixtures} instead of the RAM fixtures. */
+    static Emulator with(String fixtures, String... extra) throws Exception {
+        return new Emulator(fixtures, extra);
+    }
+
+    private Emulator(String fixtures, String[] extra) throws Exception {
         String bin = System.getProperty("emulator.bin", System.getenv("EMULATOR_BIN"));
         if (bin == null || bin.isEmpty()) {
             bin = repo().resolve("target/debug/aliyun-vpc-emulator").toString();
         }
         List<String> argv = new ArrayList<>(List.of(bin, "--port", "0", "--seed", "42", "--fixtures",
-                repo().resolve("tests/sdk/fixtures/ram.json").toString()));
+                repo().resolve("tests/sdk/fixtures/" + fixtures).toString()));
         argv.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().keySet().removeIf(k -> k.startsWith("VPC_EMULATOR_"));

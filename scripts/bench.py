@@ -1,5 +1,9 @@
 """The benchmark run of scripts/bench: prints figures, asserts nothing.
 
+Besides signed Modify beside a no-work floor: the SPEC 11 reads (DescribeSslVpnServers,
+DescribeVpnGateways) beside them, a 2,000-gateway / 2,000-server / 100,000-certificate fixture's
+load time and memory, and filtered and unfiltered lists at 100 and at 100,000 certificates.
+
 BENCH_BASELINE=/path/to/an/older/aliyun-vpc-emulator adds that build's --state-file write
 throughput beside this one's.
 
@@ -101,12 +105,17 @@ def median_runs(runs):
 
 
 def fixture_file(servers, certs_per_server, directory):
+    """One gateway per server (as the API allows), each with `certs_per_server` certificates."""
     doc = {
         "Regions": [{"RegionId": "cn-hangzhou"}],
         "Accounts": [{"AccountId": "1"}],
-        "VpnGateways": [{"VpnGatewayId": "vpn-1", "RegionId": "cn-hangzhou"}],
+        "VpnGateways": [
+            {"VpnGatewayId": f"vpn-{s:05}", "RegionId": "cn-hangzhou", "CreateTime": 1764547200000 + s}
+            for s in range(servers)
+        ],
         "SslVpnServers": [
-            {"SslVpnServerId": f"vss-{s:05}", "RegionId": "cn-hangzhou", "VpnGatewayId": "vpn-1"}
+            {"SslVpnServerId": f"vss-{s:05}", "RegionId": "cn-hangzhou", "VpnGatewayId": f"vpn-{s:05}",
+             "CreateTime": 1764547200000 + s}
             for s in range(servers)
         ],
         "SslVpnClientCerts": [
@@ -125,6 +134,11 @@ def fixture_file(servers, certs_per_server, directory):
     with open(path, "w") as f:
         json.dump(doc, f)
     return path
+
+
+def line(name, figures):
+    rps, p50, p99 = figures
+    print(f"  {name:<54} {rps:>9.0f} req/s   p50 {p50:.3f} ms   p99 {p99:.3f} ms")
 
 
 def main():
@@ -168,6 +182,22 @@ def main():
     )
     print(f"RSS after load: {rss_mb(emulator.pid):.1f} MB")
 
+    # The read actions of SPEC 11 beside the same signed Modify and the floor, alternating.
+    reads = {
+        "DescribeSslVpnServers": signed_v1_path({"Action": "DescribeSslVpnServers", "RegionId": "cn-hangzhou"}),
+        "DescribeVpnGateways": signed_v1_path({"Action": "DescribeVpnGateways", "RegionId": "cn-hangzhou"}),
+        "ModifySslVpnClientCert": path,
+    }
+    runs = {name: [] for name in reads}
+    runs["floor"] = []
+    for _ in range(ROUNDS):
+        for name, read in reads.items():
+            runs[name].append(wrk(emulator_port, read))
+        runs["floor"].append(wrk(floor_port, path))
+    print("\nsigned reads (V1, signature verified) beside signed Modify and the floor, 16 connections:")
+    for name, figures in runs.items():
+        line(name, median_runs(figures))
+
     # Latency below saturation: each of the 16 connections waits 1 ms between its requests, so
     # neither the server nor wrk runs out of CPU. At saturation on two shared cores, p99 mostly
     # measures how long wrk's own threads wait to be scheduled (the floor's p99 is the highest
@@ -187,7 +217,7 @@ def main():
     stop(emulator)
 
     with tempfile.TemporaryDirectory() as tmp:
-        # A 100,000-certificate fixture.
+        # A 2,000-gateway, 2,000-server, 100,000-certificate fixture.
         big = fixture_file(2000, 50, tmp)
         loads, rss = [], []
         for _ in range(3):
@@ -195,11 +225,46 @@ def main():
             loads.append(ms)
             rss.append(rss_mb(proc.pid))
             stop(proc)
-        print(f"\n100,000-certificate fixture (2,000 servers, {os.path.getsize(big) / 1e6:.1f} MB): load {statistics.median(loads):.0f} ms, RSS {statistics.median(rss):.1f} MB")
+        print(f"\n2,000 gateways, 2,000 servers (each CA made at load), 100,000 certificates "
+              f"({os.path.getsize(big) / 1e6:.1f} MB): load {statistics.median(loads):.0f} ms, "
+              f"RSS {statistics.median(rss):.1f} MB")
+
+        # Filtered lists at 100 and at 100,000 certificates: an index, so the same cost; and
+        # the unfiltered first and last pages at 100,000.
+        small = fixture_file(2, 50, tmp)
+        lists = {
+            "one server's certificates (PageSize 50)":
+                "/?Action=DescribeSslVpnClientCerts&Version=2016-04-28&RegionId=cn-hangzhou&SslVpnServerId=vss-00001&PageSize=50",
+            "one gateway's server":
+                "/?Action=DescribeSslVpnServers&Version=2016-04-28&RegionId=cn-hangzhou&VpnGatewayId=vpn-00001",
+            "one gateway":
+                "/?Action=DescribeVpnGateways&Version=2016-04-28&RegionId=cn-hangzhou&VpnGatewayId=vpn-00001",
+            "all certificates, first page (PageSize 50)":
+                "/?Action=DescribeSslVpnClientCerts&Version=2016-04-28&RegionId=cn-hangzhou&PageSize=50",
+            "all certificates, last page (PageSize 50)":
+                "/?Action=DescribeSslVpnClientCerts&Version=2016-04-28&RegionId=cn-hangzhou&PageSize=50&PageNumber={last}",
+        }
+        sized = {}
+        for label, fixture, count in (("100", small, 100), ("100,000", big, 100_000)):
+            proc, port, _ = start([EMULATOR, "--port", "0", "--fixtures", fixture])
+            for name, list_path in lists.items():
+                list_path = list_path.replace("{last}", str(count // 50))
+                probe = http.client.HTTPConnection("127.0.0.1", port)
+                probe.request("GET", list_path)
+                answer = probe.getresponse()
+                body = json.loads(answer.read())
+                probe.close()
+                assert answer.status == 200, body
+                sized.setdefault(name, []).append((label, wrk(port, list_path)))
+            stop(proc)
+        print("\nlists, unsigned, 16 connections, at 100 and at 100,000 certificates:")
+        for name, by_size in sized.items():
+            for label, figures in by_size:
+                line(f"{name} @ {label}", figures)
 
         # 1,000 creates, one after the other on one keep-alive connection.
-        small = fixture_file(20, 0, tmp)
-        proc, port, _ = start([EMULATOR, "--port", "0", "--fixtures", small])
+        twenty = fixture_file(20, 0, tmp)
+        proc, port, _ = start([EMULATOR, "--port", "0", "--fixtures", twenty])
         conn = http.client.HTTPConnection("127.0.0.1", port)
         began = time.perf_counter()
         for n in range(1000):

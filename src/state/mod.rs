@@ -175,6 +175,15 @@ impl World {
             .filter_map(|id| self.certs.get(id))
     }
 
+    /// The IDs of an account's certificates in a region, in list order.
+    pub fn cert_ids_in<'a>(
+        &'a self,
+        account_id: &str,
+        region_id: &str,
+    ) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.certs_of_scope.of(&scope(account_id, region_id))
+    }
+
     /// A server's certificates, in list order.
     pub fn certs_of(&self, server_id: &str) -> impl Iterator<Item = &Cert> {
         self.certs_of_server

@@ -69,38 +69,50 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         ),
         (None, None) => Box::new(world.certs_in(account, region)),
     };
+    let item = |cert: &Cert, group: &str| {
+        json!({
+            "RegionId": cert.region_id,
+            "SslVpnClientCertId": cert.id,
+            "SslVpnServerId": cert.server_id,
+            "Name": cert.name,
+            "CreateTime": cert.create_time,
+            "EndTime": cert.end_time,
+            "Status": cert_status(cert.end_time, call.now_ms),
+            "ResourceGroupId": group,
+        })
+    };
+    let skip = (page_number - 1).saturating_mul(page_size);
+    let skip_n = usize::try_from(skip).unwrap_or(usize::MAX);
+    let size_n = usize::try_from(page_size).unwrap_or(usize::MAX);
     let unfiltered = id_filter.is_none()
         && server_filter.is_none()
         && name_filter.is_none()
         && group_filter.is_none();
-    let skip = (page_number - 1).saturating_mul(page_size);
     let mut total = 0u64;
     let mut page: Vec<Value> = Vec::new();
-    for cert in candidates {
-        let group = group_of(&cert.server_id);
-        if server_filter.is_some_and(|f| f != cert.server_id)
-            || name_filter.is_some_and(|f| f != cert.name)
-            || group_filter.is_some_and(|f| f != group)
-        {
-            continue;
-        }
-        if total >= skip && (page.len() as u64) < page_size {
-            page.push(json!({
-                "RegionId": cert.region_id,
-                "SslVpnClientCertId": cert.id,
-                "SslVpnServerId": cert.server_id,
-                "Name": cert.name,
-                "CreateTime": cert.create_time,
-                "EndTime": cert.end_time,
-                "Status": cert_status(cert.end_time, call.now_ms),
-                "ResourceGroupId": group,
-            }));
-        }
-        total += 1;
-        // Without filters the count is the index's: no need to walk past the page.
-        if unfiltered && page.len() as u64 == page_size {
-            total = world.cert_count_in(account, region) as u64;
-            break;
+    if unfiltered {
+        // The count is the index's, and the walk to the page reads only the index.
+        total = world.cert_count_in(account, region) as u64;
+        page = world
+            .cert_ids_in(account, region)
+            .skip(skip_n)
+            .take(size_n)
+            .filter_map(|id| world.cert(account, region, id))
+            .map(|cert| item(cert, group_of(&cert.server_id)))
+            .collect();
+    } else {
+        for cert in candidates {
+            let group = group_of(&cert.server_id);
+            if server_filter.is_some_and(|f| f != cert.server_id)
+                || name_filter.is_some_and(|f| f != cert.name)
+                || group_filter.is_some_and(|f| f != group)
+            {
+                continue;
+            }
+            if total >= skip && page.len() < size_n {
+                page.push(item(cert, group));
+            }
+            total += 1;
         }
     }
     Ok(reply(json!({

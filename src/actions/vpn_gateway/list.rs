@@ -80,14 +80,20 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let input = Input::parse(call.params)?;
     let world = call.read();
     // The Status filter sees the status during a busy window.
-    let mut matching: Vec<(&VpnGateway, GatewayStatus)> = world
-        .gateways_in(call.account_id(), call.region_id())
+    let candidates: Box<dyn Iterator<Item = &VpnGateway>> = match input.id {
+        // One gateway is a lookup, not a scan.
+        Some(id) => Box::new(
+            world
+                .gateway_in(call.account_id(), call.region_id(), id)
+                .into_iter(),
+        ),
+        None => Box::new(world.gateways_in(call.account_id(), call.region_id())),
+    };
+    let matching: Vec<(&VpnGateway, GatewayStatus)> = candidates
         .map(|g| (g, world.gateway_status(g, call.now_ms)))
         .filter(|(g, status)| input.matches(g, *status))
         .collect();
-    matching.sort_by(|(a, _), (b, _)| {
-        (a.create_time, &a.vpn_gateway_id).cmp(&(b.create_time, &b.vpn_gateway_id))
-    });
+    // The world keeps gateways in list order: CreateTime, then ID.
     let skip = (input.page_number - 1).saturating_mul(input.page_size);
     let page: Vec<Value> = matching
         .iter()

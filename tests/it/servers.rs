@@ -1005,6 +1005,22 @@ async fn server_changes_survive_kill_9() {
     let (mut child, addr) = with_state_file(&file, &[]);
     let deleted = send(addr, delete_server(SERVER, &[("ClientToken", "d")])).await;
     assert_eq!(deleted.status, 200, "{}", deleted.body);
+    // One log record for the whole delete: the server (its two certificates go with it) and
+    // the token, nothing per certificate.
+    let log = std::fs::read_to_string(scratch.file("state.json.wal")).expect("the log");
+    let records: Vec<Value> = log
+        .lines()
+        .skip(1)
+        .map(|line| serde_json::from_str(line).expect("a JSON record"))
+        .collect();
+    assert_eq!(records.len(), 1, "{log}");
+    let kinds: Vec<&str> = records[0]
+        .as_array()
+        .expect("a record is an array of changes")
+        .iter()
+        .filter_map(|change| change.as_object()?.keys().next().map(String::as_str))
+        .collect();
+    assert_eq!(kinds, ["DeleteServer", "Token"], "{log}");
     let made = send(addr, create_server(BUSY_GW, &[("Name", "kept")])).await;
     assert_eq!(made.status, 200, "{}", made.body);
     let id = made.json()["SslVpnServerId"]

@@ -150,6 +150,43 @@ catalogue! {
         "The VPN gateway has not enabled SSL VPN.";
     /// CreateSslVpnServer on a gateway that has a server already (one per gateway).
     ResourceQuotaFull => "Resource.QuotaFull", S::BAD_REQUEST, "The quota of resource is full";
+    /// A VPN gateway's `Description` breaks the 1-100 character rule.
+    InvalidDescription => "InvalidDescription", S::BAD_REQUEST, "The description is not valid";
+    /// A VPC's or vSwitch's `CidrBlock` is not a network address with an allowed mask.
+    InvalidCidrBlockMalformed => "InvalidCidrBlock.Malformed", S::BAD_REQUEST, "Specified CIDR block is not valid.";
+    /// A vSwitch's block is not inside its VPC's (`InvalidParameter` with its own message).
+    InvalidParameterCidrNotInVpc => "InvalidParameter", S::BAD_REQUEST, "Specified CIDR block is not valid in VPC.";
+    /// A vSwitch's block overlaps another vSwitch of the VPC.
+    InvalidCidrBlockOverlapped => "InvalidCidrBlock.Overlapped", S::BAD_REQUEST,
+        "Specified CIDR block overlapped with other subnets.";
+    /// No such VPC in the caller's account and region.
+    InvalidVpcIdNotFound => "InvalidVpcId.NotFound", S::NOT_FOUND, "Specified VPC does not exist.";
+    /// No such vSwitch in the caller's account and region (or in the VPC named).
+    InvalidVSwitchIdNotFound => "InvalidVSwitchId.NotFound", S::NOT_FOUND, "VSwitch not exist.";
+    /// `ZoneId` is not a zone of the region.
+    InvalidZoneIdNotFound => "InvalidZoneId.NotFound", S::NOT_FOUND, "Specified zone does not exist.";
+    /// `VpcName` breaks the 1-128 character rule.
+    InvalidVpcNameMalformed => "InvalidVpcName.Malformed", S::BAD_REQUEST, "Specified VPC name is not valid.";
+    /// A VPC's `Description` breaks the 1-256 character rule (sic, "Discription").
+    InvalidVpcDiscriptionMalformed => "InvalidVpcDiscription.Malformed", S::BAD_REQUEST,
+        "Specified VPC description is not valid.";
+    /// `VSwitchName` breaks the 1-128 character rule.
+    InvalidVSwitchNameMalformed => "InvalidVSwitchName.Malformed", S::BAD_REQUEST,
+        "Specified virtual switch name is not valid.";
+    /// A vSwitch's `Description` breaks the 1-256 character rule (sic).
+    InvalidVSwitchDiscriptionMalformed => "InvalidVSwitchDiscription.Malformed", S::BAD_REQUEST,
+        "Specified virtual switch description is not valid.";
+    /// A VPC that still has vSwitches.
+    DependencyViolationVSwitch => "DependencyViolation.VSwitch", S::BAD_REQUEST,
+        "Specified object has dependent resources.";
+    /// A VPC that still has a VPN gateway (and no vSwitch).
+    DependencyViolationInstance => "DependencyViolation.Instance", S::BAD_REQUEST,
+        "Specified object has dependent resources.";
+    /// A vSwitch that a VPN gateway uses.
+    DependencyViolation => "DependencyViolation", S::BAD_REQUEST, "Specified object has dependent resources.";
+    /// DeleteVpnGateway of a subscription gateway.
+    ForbiddenRelease => "ForbiddenRelease", S::FORBIDDEN,
+        "Forbidden to release a prepaid instance within validity period";
     /// The SSL-VPN server already has 50 certificates.
     CreateSslCertsQuotaFull => "CreateSslCertsQuotaFull.QuotaFull", S::BAD_REQUEST,
         "Create the number of SSL certificates that exceed the quota limit.";
@@ -220,6 +257,21 @@ impl ApiError {
             VpnGatewayConfiguring,
             VpnGatewaySslVpnDisabled,
             ResourceQuotaFull,
+            InvalidDescription,
+            InvalidCidrBlockMalformed,
+            InvalidParameterCidrNotInVpc,
+            InvalidCidrBlockOverlapped,
+            InvalidVpcIdNotFound,
+            InvalidVSwitchIdNotFound,
+            InvalidZoneIdNotFound,
+            InvalidVpcNameMalformed,
+            InvalidVpcDiscriptionMalformed,
+            InvalidVSwitchNameMalformed,
+            InvalidVSwitchDiscriptionMalformed,
+            DependencyViolationVSwitch,
+            DependencyViolationInstance,
+            DependencyViolation,
+            ForbiddenRelease,
             CreateSslCertsQuotaFull,
             Throttling,
             InternalError,
@@ -299,7 +351,11 @@ mod tests {
         for e in each.iter().chain([&custom]) {
             assert!(!e.code().is_empty() && !e.message().is_empty(), "{e:?}");
             assert!((400..600).contains(&e.status().as_u16()), "{e:?}");
-            if !matches!(e, ApiError::Custom { .. }) {
+            // A fault rule naming `InvalidParameter` gets the generic message.
+            if !matches!(
+                e,
+                ApiError::Custom { .. } | ApiError::InvalidParameterCidrNotInVpc
+            ) {
                 assert_eq!(
                     ApiError::from_catalogue(&e.code(), "Name", 10).as_ref(),
                     Some(e)

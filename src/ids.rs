@@ -41,6 +41,11 @@ impl Ids {
         uuid.hyphenated().encode_upper(&mut buf).to_owned()
     }
 
+    /// A 15-digit order number, as CreateVpnGateway answers (`208240895400460`).
+    pub fn order_id(&self) -> u64 {
+        self.with_rng(|rng| 100_000_000_000_000 + rng.next_u64() % 900_000_000_000_000)
+    }
+
     /// `{prefix}` + 21 characters of `[a-z0-9]`, e.g. `vsc-bp1n8wcf134yl0osrcg98`.
     pub fn resource_id(&self, prefix: &str) -> String {
         self.with_rng(|rng| {

@@ -44,6 +44,24 @@ impl CertName {
     }
 }
 
+/// A name or description of SPEC section 12: 1 to `max` characters, not starting with
+/// `http://` or `https://` (any case) when `no_url`; `err` otherwise.
+pub fn checked_text(
+    value: &str,
+    max: usize,
+    no_url: bool,
+    err: ApiError,
+) -> Result<String, ApiError> {
+    let chars = value.chars().count();
+    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+    let url = lower.starts_with("http://") || lower.starts_with("https://");
+    if (1..=max).contains(&chars) && !(no_url && url) {
+        Ok(value.to_owned())
+    } else {
+        Err(err)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +71,13 @@ mod tests {
     }
     fn legacy(v: &str) -> bool {
         CertName::parse(v, NameRule::Legacy).is_ok()
+    }
+
+    #[test]
+    fn texts_count_characters() {
+        let t = |v: &str| checked_text(v, 3, true, ApiError::InvalidName).is_ok();
+        assert!(t("abc") && t("证书名") && !t("abcd") && !t("") && !t("HTTPS://"));
+        assert!(checked_text("http://", 10, false, ApiError::InvalidName).is_ok());
     }
 
     #[test]

@@ -9,9 +9,13 @@
 //! [`OPERATIONS`], and, if it changes state, one [`crate::state::Change`] variant.
 
 pub mod region;
+pub mod route_table;
 pub mod ssl_vpn_client_cert;
 pub mod ssl_vpn_server;
+pub mod tag;
+pub mod vpc;
 pub mod vpn_gateway;
+pub mod vswitch;
 
 use std::cell::Cell;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -37,6 +41,8 @@ pub enum RamTarget {
     Action,
     /// The action, and the resource the named parameter identifies (checked once it exists).
     Resource(&'static str),
+    /// The action, and each resource of the list `{param}.N`, in order ([`Call::authorize_each`]).
+    Each(&'static str),
 }
 
 /// One operation of the API.
@@ -66,8 +72,25 @@ pub static OPERATIONS: &[&Operation] = &[
     &ssl_vpn_server::delete::OPERATION,
     &ssl_vpn_server::list::OPERATION,
     &ssl_vpn_server::modify::OPERATION,
+    &route_table::list::OPERATION,
+    &tag::list_tag_resources::OPERATION,
+    &tag::tag_resources::OPERATION,
+    &tag::untag_resources::OPERATION,
+    &vpc::create::OPERATION,
+    &vpc::delete::OPERATION,
+    &vpc::describe::OPERATION,
+    &vpc::list::OPERATION,
+    &vpc::modify::OPERATION,
+    &vpn_gateway::create::OPERATION,
+    &vpn_gateway::delete::OPERATION,
     &vpn_gateway::describe::OPERATION,
     &vpn_gateway::list::OPERATION,
+    &vpn_gateway::modify::OPERATION,
+    &vswitch::create::OPERATION,
+    &vswitch::delete::OPERATION,
+    &vswitch::describe::OPERATION,
+    &vswitch::list::OPERATION,
+    &vswitch::modify::OPERATION,
 ];
 
 /// Panics on purpose: proves a panic is answered `InternalError` and the server goes on.
@@ -295,8 +318,13 @@ impl Call<'_> {
                 self.action.name,
                 self.params.get(param).unwrap_or_default(),
             ),
-            RamTarget::None | RamTarget::Action => Ok(()),
+            RamTarget::None | RamTarget::Action | RamTarget::Each(_) => Ok(()),
         }
+    }
+
+    /// The resource check of SPEC section 5 for one resource of a [`RamTarget::Each`] list.
+    pub fn authorize_each(&self, resource_id: &str) -> Result<(), ApiError> {
+        ram::authorize_resource(self.principal, self.action.name, resource_id)
     }
 }
 

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cert, MAX_TIME_MS, World, doc, load::cert_times};
+use super::load::{cert_times, vpc_defaults, vswitch_defaults};
+use super::{Cert, MAX_TIME_MS, World, doc};
 use crate::auth::NonceDoc;
 use crate::idempotency::TokenDoc;
 
@@ -17,6 +18,13 @@ pub enum Change {
     PutServer(doc::SslVpnServer),
     /// A deleted SSL-VPN server, and with it every certificate under it.
     DeleteServer(String),
+    PutVpc(doc::Vpc),
+    DeleteVpc(String),
+    PutVSwitch(doc::VSwitch),
+    DeleteVSwitch(String),
+    PutGateway(doc::VpnGateway),
+    /// A deleted VPN gateway, and with it its SSL-VPN servers and their certificates.
+    DeleteGateway(String),
     Token(TokenDoc),
     /// A strict-mode nonce (not part of the world: [`crate::auth::NonceCache`] takes it).
     Nonce(NonceDoc),
@@ -93,6 +101,34 @@ impl World {
                     return Err(format!("deletes SSL-VPN server {id}, which does not exist"));
                 }
             }
+            Change::PutVpc(v) => self.replay_put_vpc(v, real_now_ms)?,
+            Change::DeleteVpc(id) => {
+                if self.vswitches_of(&id).next().is_some()
+                    || self.gateways_of_vpc(&id).next().is_some()
+                {
+                    return Err(format!(
+                        "deletes VPC {id}, which still has vSwitches or gateways"
+                    ));
+                }
+                if self.vpcs.remove(&id).is_none() {
+                    return Err(format!("deletes VPC {id}, which does not exist"));
+                }
+            }
+            Change::PutVSwitch(v) => self.replay_put_vswitch(v, real_now_ms)?,
+            Change::DeleteVSwitch(id) => {
+                if self.gateways_of_vswitch(&id).next().is_some() {
+                    return Err(format!("deletes vSwitch {id}, which a gateway uses"));
+                }
+                if self.drop_vswitch(&id).is_none() {
+                    return Err(format!("deletes vSwitch {id}, which does not exist"));
+                }
+            }
+            Change::PutGateway(g) => self.replay_put_gateway(g)?,
+            Change::DeleteGateway(id) => {
+                if self.drop_gateway(&id).is_none() {
+                    return Err(format!("deletes VPN gateway {id}, which does not exist"));
+                }
+            }
             Change::Token(doc) => {
                 if !self.account_exists(&doc.account_id) {
                     return Err(format!(
@@ -165,6 +201,106 @@ impl World {
             ));
         }
         self.store_server(s);
+        Ok(())
+    }
+
+    /// Replays a VPC change, checked like a VPC of a file, and never moved to another account
+    /// or region.
+    fn replay_put_vpc(&mut self, mut v: doc::Vpc, now_ms: i64) -> Result<(), String> {
+        let id = v.vpc_id.clone();
+        if id.is_empty() || !self.region_exists(&v.region_id) || !self.account_exists(&v.account_id)
+        {
+            return Err(format!(
+                "VPC {id:?}: empty ID, or unknown region or account"
+            ));
+        }
+        if v.creation_time.is_empty() || v.vrouter_id.is_empty() || v.route_table_id.is_empty() {
+            return Err(format!(
+                "VPC {id}: CreationTime, VRouterId and RouteTableId are required"
+            ));
+        }
+        vpc_defaults(&mut v, now_ms)
+            .map_err(|(field, reason, value)| format!("VPC {id}: {field}: {reason} ({value})"))?;
+        if let Some(old) = self.vpcs.get(&id)
+            && (old.account_id != v.account_id
+                || old.region_id != v.region_id
+                || old.created_ms != v.created_ms)
+        {
+            return Err(format!(
+                "VPC {id}: a change may not move it or change its CreationTime"
+            ));
+        }
+        self.vpcs.insert(v);
+        Ok(())
+    }
+
+    /// Replays a vSwitch change: its VPC must exist, and it may not move to another one.
+    fn replay_put_vswitch(&mut self, mut v: doc::VSwitch, now_ms: i64) -> Result<(), String> {
+        let id = v.vswitch_id.clone();
+        let Some(vpc) = self.vpcs.get(&v.vpc_id).cloned() else {
+            return Err(format!("vSwitch {id}: no such VPC ({})", v.vpc_id));
+        };
+        if v.creation_time.is_empty() {
+            return Err(format!("vSwitch {id}: CreationTime is required"));
+        }
+        let zones = self
+            .regions
+            .iter()
+            .find(|r| r.region_id == vpc.region_id)
+            .map(|r| r.zones.clone())
+            .unwrap_or_default();
+        vswitch_defaults(&mut v, &vpc, &zones, now_ms).map_err(|(field, reason, value)| {
+            format!("vSwitch {id}: {field}: {reason} ({value})")
+        })?;
+        if let Some(old) = self.vswitches.get(&id)
+            && (old.vpc_id != v.vpc_id || old.created_ms != v.created_ms)
+        {
+            return Err(format!(
+                "vSwitch {id}: a change may not move it or change its CreationTime"
+            ));
+        }
+        self.store_vswitch(v);
+        Ok(())
+    }
+
+    /// Replays a gateway change: complete (times given), its VPC and vSwitch known, never moved.
+    fn replay_put_gateway(&mut self, g: doc::VpnGateway) -> Result<(), String> {
+        let id = g.vpn_gateway_id.clone();
+        if id.is_empty() || !self.region_exists(&g.region_id) || !self.account_exists(&g.account_id)
+        {
+            return Err(format!(
+                "VPN gateway {id:?}: empty ID, or unknown region or account"
+            ));
+        }
+        if g.create_time.is_none() || g.end_time.is_none() || g.name.is_none() {
+            return Err(format!(
+                "VPN gateway {id}: Name, CreateTime and EndTime are required"
+            ));
+        }
+        if !g.vpc_id.is_empty() && self.vpc(&g.account_id, &g.region_id, &g.vpc_id).is_none() {
+            return Err(format!("VPN gateway {id}: no such VPC ({})", g.vpc_id));
+        }
+        if !g.vswitch_id.is_empty()
+            && self
+                .vswitches
+                .get(&g.vswitch_id)
+                .is_none_or(|v| v.vpc_id != g.vpc_id)
+        {
+            return Err(format!(
+                "VPN gateway {id}: no such vSwitch in its VPC ({})",
+                g.vswitch_id
+            ));
+        }
+        if let Some(old) = self.gateways.get(&id)
+            && (old.account_id != g.account_id
+                || old.region_id != g.region_id
+                || old.create_time != g.create_time)
+        {
+            return Err(format!(
+                "VPN gateway {id}: a change may not move it or change its CreateTime"
+            ));
+        }
+        self.gateways.insert(g);
         Ok(())
     }
 }

@@ -31,6 +31,10 @@ pub struct StateDoc {
     pub regions: Vec<Region>,
     pub accounts: Vec<Account>,
     #[serde(default)]
+    pub vpcs: Vec<Vpc>,
+    #[serde(default, rename = "VSwitches")]
+    pub vswitches: Vec<VSwitch>,
+    #[serde(default)]
     pub vpn_gateways: Vec<VpnGateway>,
     #[serde(default)]
     pub ssl_vpn_servers: Vec<SslVpnServer>,
@@ -54,6 +58,9 @@ pub struct Region {
     /// Defaults to the RegionId in both languages.
     #[serde(default)]
     pub local_names: LocalNames,
+    /// The region's zone IDs; defaults to `<RegionId>-a` to `<RegionId>-k` (SPEC section 12).
+    #[serde(default)]
+    pub zones: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,4 +274,73 @@ pub struct SslVpnClientCert {
     pub client_cert: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_key: Option<String>,
+}
+
+fn default_vpc_cidr() -> String {
+    "172.16.0.0/12".into()
+}
+fn default_dns_hostname_status() -> String {
+    "DISABLED".into()
+}
+
+/// A VPC (SPEC section 12). `CreationTime` is ISO 8601 UTC, as the API answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub region_id: String,
+    #[serde(default)]
+    pub account_id: String,
+    #[serde(default = "default_vpc_cidr")]
+    pub cidr_block: String,
+    #[serde(default)]
+    pub vpc_name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Generated at load when absent, then part of the state.
+    #[serde(default, rename = "VRouterId")]
+    pub vrouter_id: String,
+    #[serde(default)]
+    pub route_table_id: String,
+    #[serde(default)]
+    pub resource_group_id: String,
+    #[serde(default)]
+    pub creation_time: String,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    /// CreateVpc's `UserCidr`, up to three blocks.
+    #[serde(default)]
+    pub user_cidrs: Vec<String>,
+    /// `ENABLED` or `DISABLED` (CreateVpc's `EnableDnsHostname`).
+    #[serde(default = "default_dns_hostname_status")]
+    pub dns_hostname_status: String,
+    /// CreationTime as epoch milliseconds, for the list order.
+    #[serde(skip)]
+    pub created_ms: i64,
+}
+
+/// A vSwitch (SPEC section 12); its region and account are its VPC's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct VSwitch {
+    #[serde(rename = "VSwitchId")]
+    pub vswitch_id: String,
+    pub vpc_id: String,
+    pub zone_id: String,
+    pub cidr_block: String,
+    #[serde(default, rename = "VSwitchName")]
+    pub vswitch_name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub creation_time: String,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    /// Its VPC's, filled in at load.
+    #[serde(skip)]
+    pub region_id: String,
+    #[serde(skip)]
+    pub account_id: String,
+    #[serde(skip)]
+    pub created_ms: i64,
 }

@@ -84,7 +84,7 @@ pub(super) fn cert_times(
 }
 
 /// A pay-as-you-go gateway's `EndTime` when none is given (2100-01-01, as the service shows).
-const POSTPAY_END_TIME_MS: i64 = 4_102_444_800_000;
+pub const POSTPAY_END_TIME_MS: i64 = 4_102_444_800_000;
 /// A subscription gateway ends a year after it was made, unless the file says otherwise.
 const PREPAY_TERM_MS: i64 = 365 * 24 * 60 * 60 * 1000;
 
@@ -118,6 +118,116 @@ fn gateway_defaults(
         ));
     }
     (g.create_time, g.end_time) = (Some(create_time), Some(end_time));
+    Ok(())
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ`, the API's form of a VPC's or vSwitch's `CreationTime`.
+pub fn iso_time(ms: i64) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// A `CreationTime` from a file (RFC 3339; empty: `now_ms`), as the API's form and as epoch
+/// milliseconds.
+pub(super) fn creation_time(
+    text: &str,
+    now_ms: i64,
+) -> Result<(String, i64), (&'static str, &'static str, String)> {
+    let ms = if text.is_empty() {
+        now_ms
+    } else {
+        let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| {
+            (
+                "CreationTime",
+                "CreationTime must be RFC 3339, e.g. 2026-12-01T08:00:00Z",
+                text.to_owned(),
+            )
+        })?;
+        i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+    };
+    if !(0..=MAX_TIME_MS).contains(&ms) {
+        return Err((
+            "CreationTime",
+            "CreationTime must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+            text.to_owned(),
+        ));
+    }
+    Ok((iso_time(ms), ms))
+}
+
+/// The 21 characters after a resource ID's prefix (`vpc-bp1...`), for the IDs derived from it.
+fn id_suffix(id: &str) -> &str {
+    id.split_once('-').map_or(id, |(_, rest)| rest)
+}
+
+/// A VPC's defaults (SPEC section 12): its vRouter and system route table (derived from its
+/// ID, so a reload gives the same), its CreationTime; its CidrBlock a network address.
+pub(super) fn vpc_defaults(
+    v: &mut doc::Vpc,
+    now_ms: i64,
+) -> Result<(), (&'static str, &'static str, String)> {
+    if !crate::cidr::Cidr::parse(&v.cidr_block).is_some_and(crate::cidr::Cidr::is_network_address) {
+        return Err((
+            "CidrBlock",
+            "CidrBlock must be a network address in CIDR notation",
+            v.cidr_block.clone(),
+        ));
+    }
+    if v.vrouter_id.is_empty() {
+        v.vrouter_id = format!("vrt-{}", id_suffix(&v.vpc_id));
+    }
+    if v.route_table_id.is_empty() {
+        v.route_table_id = format!("vtb-{}", id_suffix(&v.vpc_id));
+    }
+    (v.creation_time, v.created_ms) = creation_time(&v.creation_time, now_ms)?;
+    Ok(())
+}
+
+/// A vSwitch's defaults: its VPC's region and account, its CreationTime; a zone of the region
+/// and a network address.
+pub(super) fn vswitch_defaults(
+    v: &mut doc::VSwitch,
+    vpc: &doc::Vpc,
+    zones: &[String],
+    now_ms: i64,
+) -> Result<(), (&'static str, &'static str, String)> {
+    v.region_id.clone_from(&vpc.region_id);
+    v.account_id.clone_from(&vpc.account_id);
+    if !zones.contains(&v.zone_id) {
+        return Err((
+            "ZoneId",
+            "not a zone of the VPC's region",
+            v.zone_id.clone(),
+        ));
+    }
+    if !crate::cidr::Cidr::parse(&v.cidr_block).is_some_and(crate::cidr::Cidr::is_network_address) {
+        return Err((
+            "CidrBlock",
+            "CidrBlock must be a network address in CIDR notation",
+            v.cidr_block.clone(),
+        ));
+    }
+    (v.creation_time, v.created_ms) = creation_time(&v.creation_time, now_ms)?;
+    Ok(())
+}
+
+fn unique_owned(
+    seen: &mut HashSet<String>,
+    id: &str,
+    path: String,
+    what: &str,
+) -> Result<(), StateError> {
+    if id.is_empty() {
+        return Err(StateError::new(path, &format!("empty {what}"), id));
+    }
+    if !seen.insert(id.to_owned()) {
+        return Err(StateError::new(path, &format!("duplicate {what}"), id));
+    }
     Ok(())
 }
 
@@ -195,6 +305,7 @@ impl World {
         };
 
         let mut region_ids = HashSet::new();
+        let mut zones_of: HashMap<String, Vec<String>> = HashMap::new();
         for (i, r) in doc.regions.iter_mut().enumerate() {
             unique(
                 &mut region_ids,
@@ -210,6 +321,16 @@ impl World {
                     name.clone_from(&r.region_id);
                 }
             }
+            if r.zones.is_empty() {
+                r.zones = ('a'..='k')
+                    .map(|z| format!("{}-{z}", r.region_id))
+                    .collect();
+            }
+            let mut zones = HashSet::new();
+            for (j, z) in r.zones.iter().enumerate() {
+                unique(&mut zones, z, format!("Regions[{i}].Zones[{j}]"), "zone")?;
+            }
+            zones_of.insert(r.region_id.clone(), r.zones.clone());
         }
 
         let mut account_ids = HashSet::new();
@@ -291,6 +412,44 @@ impl World {
             Ok(())
         };
 
+        let mut vpc_ids: HashSet<String> = HashSet::new();
+        for (i, v) in doc.vpcs.iter_mut().enumerate() {
+            unique_owned(&mut vpc_ids, &v.vpc_id, format!("Vpcs[{i}].VpcId"), "VpcId")?;
+            check_owner("Vpcs", i, &v.region_id, &mut v.account_id)?;
+            vpc_defaults(v, now_ms).map_err(|(field, reason, value)| {
+                StateError::new(format!("Vpcs[{i}].{field}"), reason, &value)
+            })?;
+        }
+        drop(vpc_ids);
+        let vpc_index: HashMap<&str, &doc::Vpc> =
+            doc.vpcs.iter().map(|v| (v.vpc_id.as_str(), v)).collect();
+        let mut vswitch_ids: HashSet<String> = HashSet::new();
+        for (i, v) in doc.vswitches.iter_mut().enumerate() {
+            unique_owned(
+                &mut vswitch_ids,
+                &v.vswitch_id,
+                format!("VSwitches[{i}].VSwitchId"),
+                "VSwitchId",
+            )?;
+            let Some(vpc) = vpc_index.get(v.vpc_id.as_str()) else {
+                return Err(StateError::new(
+                    format!("VSwitches[{i}].VpcId"),
+                    "no such VPC",
+                    &v.vpc_id,
+                ));
+            };
+            let zones = zones_of.get(&vpc.region_id).map_or(&[][..], Vec::as_slice);
+            vswitch_defaults(v, vpc, zones, now_ms).map_err(|(field, reason, value)| {
+                StateError::new(format!("VSwitches[{i}].{field}"), reason, &value)
+            })?;
+        }
+        drop(vswitch_ids);
+        let vswitch_index: HashMap<&str, &doc::VSwitch> = doc
+            .vswitches
+            .iter()
+            .map(|v| (v.vswitch_id.as_str(), v))
+            .collect();
+
         let mut gateway_ids = HashSet::new();
         for (i, g) in doc.vpn_gateways.iter_mut().enumerate() {
             unique(
@@ -300,8 +459,32 @@ impl World {
                 "VpnGatewayId",
             )?;
             check_owner("VpnGateways", i, &g.region_id, &mut g.account_id)?;
+            if !g.vpc_id.is_empty()
+                && !vpc_index
+                    .get(g.vpc_id.as_str())
+                    .is_some_and(|v| v.account_id == g.account_id && v.region_id == g.region_id)
+            {
+                return Err(StateError::new(
+                    format!("VpnGateways[{i}].VpcId"),
+                    "no such VPC in the gateway's account and region",
+                    &g.vpc_id,
+                ));
+            }
+            if !g.vswitch_id.is_empty()
+                && vswitch_index
+                    .get(g.vswitch_id.as_str())
+                    .is_none_or(|v| v.vpc_id != g.vpc_id)
+            {
+                return Err(StateError::new(
+                    format!("VpnGateways[{i}].VSwitchId"),
+                    "no such vSwitch in the gateway's VPC",
+                    &g.vswitch_id,
+                ));
+            }
         }
         drop(gateway_ids);
+        drop(vpc_index);
+        drop(vswitch_index);
         for (i, g) in doc.vpn_gateways.iter_mut().enumerate() {
             gateway_defaults(g, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("VpnGateways[{i}].{field}"), reason, &value)
@@ -409,6 +592,9 @@ impl World {
             regions: doc.regions,
             accounts: doc.accounts,
             keys,
+            vpcs: Table::with_capacity(doc.vpcs.len()),
+            vswitches: Table::with_capacity(doc.vswitches.len()),
+            vswitches_of_vpc: Children::default(),
             gateways: Table::with_capacity(doc.vpn_gateways.len()),
             servers: Table::with_capacity(doc.ssl_vpn_servers.len()),
             servers_of_gateway: Children::default(),
@@ -420,6 +606,12 @@ impl World {
             changes: Vec::new(),
             recording: true,
         };
+        for v in doc.vpcs {
+            world.vpcs.insert(v);
+        }
+        for v in doc.vswitches {
+            world.store_vswitch(v);
+        }
         for g in doc.vpn_gateways {
             world.gateways.insert(g);
         }

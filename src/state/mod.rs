@@ -22,8 +22,8 @@ use std::collections::HashMap;
 pub use cert::{CERT_VALIDITY_MS, Cert, EXPIRING_SOON_MS, MAX_NOW_MS, MAX_TIME_MS, cert_status};
 pub use change::Change;
 pub use doc::StateDoc;
-use doc::{GatewayStatus, Region, SslVpnServer, VpnGateway};
-pub use load::{StateError, parse_doc};
+use doc::{GatewayStatus, Region, SslVpnServer, VSwitch, Vpc, VpnGateway};
+pub use load::{POSTPAY_END_TIME_MS, StateError, iso_time, parse_doc};
 use table::{Children, Row, Table};
 
 use crate::auth::KeyRecord;
@@ -49,6 +49,24 @@ impl Row for SslVpnServer {
     }
 }
 
+impl Row for Vpc {
+    fn id(&self) -> &str {
+        &self.vpc_id
+    }
+    fn order_time(&self) -> i64 {
+        self.created_ms
+    }
+}
+
+impl Row for VSwitch {
+    fn id(&self) -> &str {
+        &self.vswitch_id
+    }
+    fn order_time(&self) -> i64 {
+        self.created_ms
+    }
+}
+
 impl Row for VpnGateway {
     fn id(&self) -> &str {
         &self.vpn_gateway_id
@@ -68,6 +86,9 @@ pub struct World {
     regions: Vec<Region>,
     accounts: Vec<doc::Account>,
     keys: HashMap<String, KeyRecord>,
+    vpcs: Table<Vpc>,
+    vswitches: Table<VSwitch>,
+    vswitches_of_vpc: Children,
     gateways: Table<VpnGateway>,
     servers: Table<SslVpnServer>,
     servers_of_gateway: Children,
@@ -76,10 +97,10 @@ pub struct World {
     /// Certificates of each account and region ([`scope`]), for the unfiltered list.
     certs_of_scope: Children,
     pub tokens: TokenStore,
-    /// The end of each gateway's busy window, on the emulator clock (SPEC section 11): while it
-    /// lasts the gateway reads `updating`. Never exported or persisted, so a restart or a new
-    /// state ends every window.
-    busy_until: HashMap<String, i64>,
+    /// The end of each gateway's busy window, on the emulator clock, and what it reads until
+    /// then: `updating` after a change (SPEC section 11), `provisioning` after its create
+    /// (section 12). Never exported or persisted, so a restart or a new state ends every window.
+    busy_until: HashMap<String, (i64, GatewayStatus)>,
     /// Changes since the last [`World::take_changes`], for persistence.
     changes: Vec<Change>,
     /// Whether changes are kept for [`World::take_changes`]: only persistence reads them, so
@@ -115,6 +136,8 @@ impl World {
             signature_nonces: None,
             regions: self.regions.clone(),
             accounts: self.accounts.clone(),
+            vpcs: self.vpcs.iter().cloned().collect(),
+            vswitches: self.vswitches.iter().cloned().collect(),
             vpn_gateways: self.gateways.iter().cloned().collect(),
             ssl_vpn_servers: self.servers.iter().cloned().collect(),
             ssl_vpn_client_certs: self.certs.iter().map(Cert::to_doc).collect(),
@@ -316,7 +339,7 @@ impl World {
     /// window, else as stored.
     pub fn gateway_status(&self, gateway: &VpnGateway, now_ms: i64) -> GatewayStatus {
         match self.busy_until.get(&gateway.vpn_gateway_id) {
-            Some(&end) if now_ms < end => GatewayStatus::Updating,
+            Some(&(end, status)) if now_ms < end => status,
             _ => gateway.status,
         }
     }
@@ -329,9 +352,18 @@ impl World {
 
     /// Starts a gateway's busy window after a change (nothing for a window of 0).
     pub fn start_busy(&mut self, gateway_id: &str, now_ms: i64, busy_ms: u32) {
+        self.start_window(gateway_id, now_ms, busy_ms, GatewayStatus::Updating);
+    }
+
+    /// Starts a new gateway's `provisioning` window (nothing for a window of 0).
+    pub fn start_provisioning(&mut self, gateway_id: &str, now_ms: i64, busy_ms: u32) {
+        self.start_window(gateway_id, now_ms, busy_ms, GatewayStatus::Provisioning);
+    }
+
+    fn start_window(&mut self, gateway_id: &str, now_ms: i64, busy_ms: u32, status: GatewayStatus) {
         if busy_ms > 0 {
             let end = now_ms.saturating_add(i64::from(busy_ms));
-            self.busy_until.insert(gateway_id.to_owned(), end);
+            self.busy_until.insert(gateway_id.to_owned(), (end, status));
         }
     }
 
@@ -370,6 +402,140 @@ impl World {
         self.certs_of_scope
             .remove(&scope(&cert.account_id, &cert.region_id), &cert);
         Some(cert)
+    }
+
+    /// A VPC of this account in this region; any other is "not found".
+    pub fn vpc(&self, account_id: &str, region_id: &str, id: &str) -> Option<&Vpc> {
+        self.vpcs
+            .get(id)
+            .filter(|v| v.account_id == account_id && v.region_id == region_id)
+    }
+
+    pub fn vpc_by_id(&self, id: &str) -> Option<&Vpc> {
+        self.vpcs.get(id)
+    }
+
+    pub fn vswitch_by_id(&self, id: &str) -> Option<&VSwitch> {
+        self.vswitches.get(id)
+    }
+
+    /// The VPCs of an account in a region, in list order.
+    pub fn vpcs_in<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+    ) -> impl Iterator<Item = &'a Vpc> {
+        self.vpcs
+            .iter()
+            .filter(move |v| v.account_id == account_id && v.region_id == region_id)
+    }
+
+    /// A vSwitch of this account in this region; any other is "not found".
+    pub fn vswitch(&self, account_id: &str, region_id: &str, id: &str) -> Option<&VSwitch> {
+        self.vswitches
+            .get(id)
+            .filter(|v| v.account_id == account_id && v.region_id == region_id)
+    }
+
+    /// The vSwitches of an account in a region, in list order.
+    pub fn vswitches_in<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+    ) -> impl Iterator<Item = &'a VSwitch> {
+        self.vswitches
+            .iter()
+            .filter(move |v| v.account_id == account_id && v.region_id == region_id)
+    }
+
+    /// A VPC's vSwitches, oldest first.
+    pub fn vswitches_of(&self, vpc_id: &str) -> impl Iterator<Item = &VSwitch> {
+        self.vswitches_of_vpc
+            .of(vpc_id)
+            .filter_map(|id| self.vswitches.get(id))
+    }
+
+    /// The gateways in a VPC (a scan: gateways are few).
+    pub fn gateways_of_vpc<'a>(&'a self, vpc_id: &'a str) -> impl Iterator<Item = &'a VpnGateway> {
+        self.gateways.iter().filter(move |g| g.vpc_id == vpc_id)
+    }
+
+    /// The gateways on a vSwitch (a scan: gateways are few).
+    pub fn gateways_of_vswitch<'a>(
+        &'a self,
+        vswitch_id: &'a str,
+    ) -> impl Iterator<Item = &'a VpnGateway> {
+        self.gateways
+            .iter()
+            .filter(move |g| g.vswitch_id == vswitch_id)
+    }
+
+    /// Every gateway, in list order.
+    pub fn gateways(&self) -> impl Iterator<Item = &VpnGateway> {
+        self.gateways.iter()
+    }
+
+    /// A zone of the region, by ID.
+    pub fn zone_exists(&self, region_id: &str, zone_id: &str) -> bool {
+        self.regions
+            .iter()
+            .any(|r| r.region_id == region_id && r.zones.iter().any(|z| z == zone_id))
+    }
+
+    pub fn put_vpc(&mut self, vpc: Vpc) {
+        self.record(|| Change::PutVpc(vpc.clone()));
+        self.vpcs.insert(vpc);
+    }
+
+    pub fn delete_vpc(&mut self, id: &str) {
+        self.record(|| Change::DeleteVpc(id.to_owned()));
+        self.vpcs.remove(id);
+    }
+
+    pub fn put_vswitch(&mut self, vswitch: VSwitch) {
+        self.record(|| Change::PutVSwitch(vswitch.clone()));
+        self.store_vswitch(vswitch);
+    }
+
+    pub fn delete_vswitch(&mut self, id: &str) {
+        self.record(|| Change::DeleteVSwitch(id.to_owned()));
+        self.drop_vswitch(id);
+    }
+
+    fn store_vswitch(&mut self, vswitch: VSwitch) {
+        if let Some(old) = self.vswitches.remove(&vswitch.vswitch_id) {
+            self.vswitches_of_vpc.remove(&old.vpc_id, &old);
+        }
+        self.vswitches_of_vpc.insert(&vswitch.vpc_id, &vswitch);
+        self.vswitches.insert(vswitch);
+    }
+
+    fn drop_vswitch(&mut self, id: &str) -> Option<VSwitch> {
+        let old = self.vswitches.remove(id)?;
+        self.vswitches_of_vpc.remove(&old.vpc_id, &old);
+        Some(old)
+    }
+
+    /// Adds a gateway, or replaces the one with its ID.
+    pub fn put_gateway(&mut self, gateway: VpnGateway) {
+        self.record(|| Change::PutGateway(gateway.clone()));
+        self.gateways.insert(gateway);
+    }
+
+    /// Deletes a gateway with its SSL-VPN servers and their certificates, as one change.
+    pub fn delete_gateway(&mut self, id: &str) {
+        self.record(|| Change::DeleteGateway(id.to_owned()));
+        self.drop_gateway(id);
+    }
+
+    fn drop_gateway(&mut self, id: &str) -> Option<VpnGateway> {
+        let gateway = self.gateways.remove(id)?;
+        let servers: Vec<String> = self.servers_of_gateway.of(id).map(str::to_owned).collect();
+        for server in servers {
+            self.drop_server(&server);
+        }
+        self.busy_until.remove(id);
+        Some(gateway)
     }
 
     /// Remembers a ClientToken's successful result.

@@ -30,7 +30,8 @@ async fn the_default_gateway_with_every_field_and_its_json_type() {
     assert_eq!(
         without_request_id(body),
         json!({
-            "VpnGatewayId": GATEWAY, "VpcId": "", "VSwitchId": "", "InternetIp": "127.0.0.1",
+            "VpnGatewayId": GATEWAY, "VpcId": "vpc-bp1emulator0000000001",
+            "VSwitchId": "vsw-bp1emulator0000000001", "InternetIp": "127.0.0.1",
             "DisasterRecoveryInternetIp": "", "DisasterRecoveryVSwitchId": "", "SslVpnInternetIp": "",
             "Name": GATEWAY, "Description": "", "Spec": "5M", "Status": "active",
             "BusinessStatus": "Normal", "ChargeType": "PostpayByFlow", "IpsecVpn": "enable",
@@ -51,6 +52,9 @@ async fn the_default_gateway_with_every_field_and_its_json_type() {
 async fn gateway_fields_from_a_file_and_the_prepay_term() {
     let mut doc: Value =
         serde_json::from_str(aliyun_vpc_emulator::app::DEFAULT_FIXTURES).expect("fixtures");
+    doc["Vpcs"] = json!([{"VpcId": "vpc-1", "RegionId": "cn-hangzhou"}]);
+    doc["VSwitches"] = json!([{"VSwitchId": "vsw-1", "VpcId": "vpc-1", "ZoneId": "cn-hangzhou-a",
+                               "CidrBlock": "172.16.1.0/24"}]);
     doc["VpnGateways"][0] = json!({
         "VpnGatewayId": GATEWAY, "RegionId": "cn-hangzhou", "VpcId": "vpc-1", "VSwitchId": "vsw-1",
         "Name": "gw", "Description": "mine", "Status": "updating", "Spec": "10M",
@@ -175,6 +179,9 @@ async fn three_gateways() -> TestApp {
         .as_array_mut()
         .expect("accounts")
         .push(json!({"AccountId": "2"}));
+    doc["VSwitches"] = json!([]);
+    doc["Vpcs"] = json!([{"VpcId": "vpc-a", "RegionId": "cn-hangzhou"},
+                         {"VpcId": "vpc-b", "RegionId": "cn-hangzhou"}]);
     doc["VpnGateways"] = json!([
         {"VpnGatewayId": GATEWAY, "RegionId": "cn-hangzhou", "CreateTime": 3000, "VpcId": "vpc-a",
          "Tags": [{"Key": "env", "Value": "prod"}]},

@@ -3,7 +3,9 @@
 //! never `ReservationData`).
 //! API page: <https://www.alibabacloud.com/help/en/vpn/sub-product-ipsec-vpn/developer-reference/api-vpc-2016-04-28-describevpngateway-vpn>
 
-use serde_json::{Value, json};
+use serde_json::json;
+
+use crate::actions::tag::tags_value;
 
 use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::error::ApiError;
@@ -47,11 +49,6 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
 /// A gateway as DescribeVpnGateway answers it (and each DescribeVpnGateways item), with its
 /// status now (its busy window included).
 pub(super) fn fields(g: &VpnGateway, status: GatewayStatus) -> Reply {
-    let tags: Vec<Value> = g
-        .tags
-        .iter()
-        .map(|t| json!({ "Key": t.key, "Value": t.value }))
-        .collect();
     reply(json!({
         "VpnGatewayId": g.vpn_gateway_id,
         "VpcId": g.vpc_id,
@@ -79,6 +76,6 @@ pub(super) fn fields(g: &VpnGateway, status: GatewayStatus) -> Reply {
         "ResourceGroupId": g.resource_group_id,
         "Tag": "",
         "EniInstanceIds": { "EniInstanceId": [] },
-        "Tags": { "Tag": tags },
+        "Tags": tags_value(&g.tags),
     }))
 }

@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::actions::tag::TagFilter;
 use crate::actions::{Call, Operation, Paging, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::{Params, Reply};
@@ -19,9 +20,6 @@ pub const OPERATION: Operation = Operation {
     run,
 };
 
-/// How many `Tag.N` filters a call may give.
-const MAX_TAG_FILTERS: usize = 20;
-
 /// The parameters, checked.
 struct Input<'a> {
     page_number: u64,
@@ -32,18 +30,12 @@ struct Input<'a> {
     business_status: Option<&'a str>,
     gateway_type: Option<&'a str>,
     resource_group_id: Option<&'a str>,
-    /// `Tag.N.Key` with its `Tag.N.Value`, if given.
-    tags: Vec<(&'a str, Option<&'a str>)>,
+    tags: TagFilter<'a>,
 }
 
 impl<'a> Input<'a> {
     fn parse(params: &'a Params) -> Result<Self, ApiError> {
-        let tags = (1..=MAX_TAG_FILTERS)
-            .filter_map(|n| {
-                let key = params.filter(&format!("Tag.{n}.Key"))?;
-                Some((key, params.filter(&format!("Tag.{n}.Value"))))
-            })
-            .collect();
+        let tags = TagFilter::parse(params);
         Ok(Input {
             page_number: Paging::number(params)?,
             page_size: Paging::size(params)?,
@@ -68,11 +60,7 @@ impl<'a> Input<'a> {
             && self
                 .resource_group_id
                 .is_none_or(|f| f == g.resource_group_id)
-            && self.tags.iter().all(|(key, value)| {
-                g.tags
-                    .iter()
-                    .any(|t| t.key == *key && value.is_none_or(|v| v == t.value))
-            })
+            && self.tags.matches(&g.tags)
     }
 }
 

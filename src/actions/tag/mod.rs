@@ -1,0 +1,251 @@
+//! User tags (SPEC section 12): `Tag.N.Key`/`Tag.N.Value` on create and as list filters, and
+//! the tag actions `TagResources`, `UnTagResources` and `ListTagResources` over VPCs, vSwitches
+//! and VPN gateways.
+
+pub mod list_tag_resources;
+pub mod tag_resources;
+pub mod untag_resources;
+
+use crate::error::ApiError;
+use crate::protocol::Params;
+use crate::state::doc::Tag;
+
+/// At most this many tags per resource, and `Tag.N` per call.
+pub const MAX_TAGS: usize = 20;
+
+fn bad_prefix(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.starts_with("aliyun")
+        || lower.starts_with("acs:")
+        || lower.contains("http://")
+        || lower.contains("https://")
+}
+
+/// The `N`s of the parameters named `{prefix}.N.{suffix}` or `{prefix}.N`, sorted.
+fn numbers(params: &Params, prefix: &str) -> Vec<usize> {
+    let mut out: Vec<usize> = params
+        .iter()
+        .filter_map(|(name, _)| {
+            let rest = name.strip_prefix(prefix)?.strip_prefix('.')?;
+            let n = rest.split('.').next()?;
+            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            n.parse().ok()
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The tags a call gives (`Tag.N.Key` with `Tag.N.Value`), in N order, each with its N, checked:
+/// a key of 1-128 characters, a value of at most 128, neither starting with `aliyun` or `acs:`
+/// nor holding `http://`/`https://`; at most 20 (`Tag.21.Key` is refused); a value without its
+/// key names the key. `InvalidParameter` names the offending parameter.
+pub fn parse_tags(params: &Params) -> Result<Vec<(usize, Tag)>, ApiError> {
+    let mut tags = Vec::new();
+    for n in numbers(params, "Tag") {
+        let key_name = format!("Tag.{n}.Key");
+        let value_name = format!("Tag.{n}.Value");
+        let invalid = |name: &str| ApiError::InvalidParameter(name.to_owned());
+        let key = params.get(&key_name);
+        let value = params.get(&value_name);
+        if key.is_none() && value.is_none() {
+            continue;
+        }
+        if n == 0 || n > MAX_TAGS {
+            return Err(invalid(&key_name));
+        }
+        let key = key.ok_or_else(|| invalid(&key_name))?;
+        let chars = key.chars().count();
+        if !(1..=128).contains(&chars) || bad_prefix(key) {
+            return Err(invalid(&key_name));
+        }
+        let value = value.unwrap_or_default();
+        if value.chars().count() > 128 || bad_prefix(value) {
+            return Err(invalid(&value_name));
+        }
+        tags.push((
+            n,
+            Tag {
+                key: key.to_owned(),
+                value: value.to_owned(),
+            },
+        ));
+    }
+    Ok(tags)
+}
+
+/// Sets each tag on a resource (an existing key takes the new value, so the same call twice is
+/// one effect); a 21st key is `InvalidParameter` for its `Tag.N.Key`, and nothing is changed.
+pub fn merge_tags(existing: &[Tag], new: &[(usize, Tag)]) -> Result<Vec<Tag>, ApiError> {
+    let mut out = existing.to_vec();
+    for (n, tag) in new {
+        let full = out.len() >= MAX_TAGS;
+        match out.iter_mut().find(|t| t.key == tag.key) {
+            Some(t) => t.value.clone_from(&tag.value),
+            None if full => {
+                return Err(ApiError::InvalidParameter(format!("Tag.{n}.Key")));
+            }
+            None => out.push(tag.clone()),
+        }
+    }
+    Ok(out)
+}
+
+/// `Tag.N.Key` list filters, each with its optional `Tag.N.Value` (SPEC 11 and 12).
+pub struct TagFilter<'a>(Vec<(&'a str, Option<&'a str>)>);
+
+impl<'a> TagFilter<'a> {
+    pub fn parse(params: &'a Params) -> Self {
+        TagFilter(
+            (1..=MAX_TAGS)
+                .filter_map(|n| {
+                    let key = params.filter(&format!("Tag.{n}.Key"))?;
+                    Some((key, params.filter(&format!("Tag.{n}.Value"))))
+                })
+                .collect(),
+        )
+    }
+
+    /// Every filter matches one of the tags.
+    pub fn matches(&self, tags: &[Tag]) -> bool {
+        self.0.iter().all(|(key, value)| {
+            tags.iter()
+                .any(|t| t.key == *key && value.is_none_or(|v| v == t.value))
+        })
+    }
+}
+
+/// The tags as list answers carry them: `{"Tag": [{"Key", "Value"}]}`.
+pub fn tags_value(tags: &[Tag]) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = tags
+        .iter()
+        .map(|t| serde_json::json!({ "Key": t.key, "Value": t.value }))
+        .collect();
+    serde_json::json!({ "Tag": list })
+}
+
+/// The resource kinds the tag actions take (`ResourceType`, any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Vpc,
+    VSwitch,
+    VpnGateway,
+}
+
+impl Kind {
+    pub fn parse(params: &Params) -> Result<Kind, ApiError> {
+        let value = params.required("ResourceType")?;
+        match value.to_ascii_lowercase().as_str() {
+            "vpc" => Ok(Kind::Vpc),
+            "vswitch" => Ok(Kind::VSwitch),
+            "vpngateway" => Ok(Kind::VpnGateway),
+            _ => Err(ApiError::InvalidParameter("ResourceType".into())),
+        }
+    }
+
+    /// How ListTagResources names the kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Vpc => "VPC",
+            Kind::VSwitch => "VSWITCH",
+            Kind::VpnGateway => "VPNGATEWAY",
+        }
+    }
+
+    pub fn not_found(self) -> ApiError {
+        match self {
+            Kind::Vpc => ApiError::InvalidVpcIdNotFound,
+            Kind::VSwitch => ApiError::InvalidVSwitchIdNotFound,
+            Kind::VpnGateway => ApiError::InvalidVpnGatewayInstanceIdNotFound,
+        }
+    }
+}
+
+/// `ResourceId.N`, in N order (at most 50).
+pub fn resource_ids(params: &Params) -> Result<Vec<&str>, ApiError> {
+    let mut ids = Vec::new();
+    for n in numbers(params, "ResourceId") {
+        let name = format!("ResourceId.{n}");
+        if n == 0 || n > 50 {
+            return Err(ApiError::InvalidParameter(name));
+        }
+        if let Some(id) = params.filter(&name) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// A tagged resource of the caller, by kind and ID: its tags.
+pub fn tags_of<'w>(
+    world: &'w crate::state::World,
+    kind: Kind,
+    account: &str,
+    region: &str,
+    id: &str,
+) -> Option<&'w [Tag]> {
+    match kind {
+        Kind::Vpc => world.vpc(account, region, id).map(|v| v.tags.as_slice()),
+        Kind::VSwitch => world
+            .vswitch(account, region, id)
+            .map(|v| v.tags.as_slice()),
+        Kind::VpnGateway => world
+            .gateway_in(account, region, id)
+            .map(|g| g.tags.as_slice()),
+    }
+}
+
+/// Gives a resource new tags, as one logged change.
+pub fn set_tags(world: &mut crate::state::World, kind: Kind, id: &str, tags: Vec<Tag>) {
+    match kind {
+        Kind::Vpc => {
+            if let Some(mut v) = world.vpc_by_id(id).cloned() {
+                v.tags = tags;
+                world.put_vpc(v);
+            }
+        }
+        Kind::VSwitch => {
+            if let Some(mut v) = world.vswitch_by_id(id).cloned() {
+                v.tags = tags;
+                world.put_vswitch(v);
+            }
+        }
+        Kind::VpnGateway => {
+            if let Some(mut g) = world.gateway(id).cloned() {
+                g.tags = tags;
+                world.put_gateway(g);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_urls_are_refused_any_case() {
+        assert!(bad_prefix("Aliyun-x") && bad_prefix("ACS:x") && bad_prefix("a http://b"));
+        assert!(!bad_prefix("team") && !bad_prefix("my-aliyun"));
+    }
+
+    #[test]
+    fn merging_replaces_by_key_and_stops_at_twenty() {
+        let tag = |k: &str, v: &str| Tag {
+            key: k.into(),
+            value: v.into(),
+        };
+        let merged =
+            merge_tags(&[tag("a", "1")], &[(1, tag("a", "2")), (2, tag("b", "3"))]).unwrap();
+        assert_eq!(merged, [tag("a", "2"), tag("b", "3")]);
+        let full: Vec<Tag> = (0..20).map(|i| tag(&i.to_string(), "")).collect();
+        assert_eq!(
+            merge_tags(&full, &[(3, tag("new", ""))]),
+            Err(ApiError::InvalidParameter("Tag.3.Key".into()))
+        );
+        assert_eq!(merge_tags(&full, &[(1, tag("0", "x"))]).unwrap().len(), 20);
+    }
+}

@@ -1,0 +1,151 @@
+//! Operations on VPCs (SPEC section 12), one file each, and what they share: the CIDR rule of
+//! a VPC and its fields as the list and attribute answers carry them.
+
+pub mod create;
+pub mod delete;
+pub mod describe;
+pub mod list;
+pub mod modify;
+
+use serde_json::{Map, Value, json};
+
+use crate::actions::tag::tags_value;
+use crate::cidr::Cidr;
+use crate::error::ApiError;
+use crate::names::checked_text;
+use crate::protocol::Params;
+use crate::state::World;
+use crate::state::doc::Vpc;
+
+/// The private ranges a VPC's block must be one of, or inside.
+const PRIVATE: [Cidr; 3] = [
+    Cidr::new(10 << 24, 8),
+    Cidr::new((172 << 24) | (16 << 16), 12),
+    Cidr::new((192 << 24) | (168 << 16), 16),
+];
+
+/// A VPC's `CidrBlock`: a network address with mask 8-28 inside 10.0.0.0/8, 172.16.0.0/12 or
+/// 192.168.0.0/16, else `InvalidCidrBlock.Malformed`.
+pub fn vpc_cidr(text: &str) -> Result<Cidr, ApiError> {
+    Cidr::parse(text)
+        .filter(|c| {
+            (8..=28).contains(&c.prefix)
+                && c.is_network_address()
+                && PRIVATE.iter().any(|p| p.contains(*c))
+        })
+        .ok_or(ApiError::InvalidCidrBlockMalformed)
+}
+
+/// `VpcName` and `Description`, if given: 1-128 and 1-256 characters, no URL prefix.
+pub(super) fn name_and_description(
+    params: &Params,
+) -> Result<(Option<String>, Option<String>), ApiError> {
+    let name = params
+        .get("VpcName")
+        .map(|v| checked_text(v, 128, true, ApiError::InvalidVpcNameMalformed))
+        .transpose()?;
+    let description = params
+        .get("Description")
+        .map(|v| checked_text(v, 256, true, ApiError::InvalidVpcDiscriptionMalformed))
+        .transpose()?;
+    Ok((name, description))
+}
+
+/// An account ID as the API's `OwnerId` (a number; 0 if the fixtures' ID is not one).
+pub fn owner_id(account_id: &str) -> Value {
+    json!(account_id.parse::<u64>().unwrap_or(0))
+}
+
+/// Which answer a VPC's fields are for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// A DescribeVpcs item.
+    List,
+    /// DescribeVpcAttribute.
+    Attribute,
+}
+
+/// A VPC with every wrapper object, even when empty (Terraform's data source reads them
+/// unchecked).
+pub(super) fn fields(world: &World, v: &Vpc, shape: Shape) -> Map<String, Value> {
+    let vswitches: Vec<&str> = world
+        .vswitches_of(&v.vpc_id)
+        .map(|s| s.vswitch_id.as_str())
+        .collect();
+    let mut out = Map::new();
+    let mut put = |k: &str, value: Value| {
+        out.insert(k.to_owned(), value);
+    };
+    put("VpcId", json!(v.vpc_id));
+    put("RegionId", json!(v.region_id));
+    put("Status", json!("Available"));
+    put("VpcName", json!(v.vpc_name));
+    put("CreationTime", json!(v.creation_time));
+    put("CidrBlock", json!(v.cidr_block));
+    put("Ipv6CidrBlock", json!(""));
+    put("VRouterId", json!(v.vrouter_id));
+    put("Description", json!(v.description));
+    put("IsDefault", json!(false));
+    if shape == Shape::Attribute {
+        put("ClassicLinkEnabled", json!(false));
+    }
+    put("DhcpOptionsSetId", json!(""));
+    put("DhcpOptionsSetStatus", json!(""));
+    put("ResourceGroupId", json!(v.resource_group_id));
+    put("OwnerId", owner_id(&v.account_id));
+    put("EnabledIpv6", json!(false));
+    put("DnsHostnameStatus", json!(v.dns_hostname_status));
+    if shape == Shape::Attribute {
+        put("SupportIpv4Gateway", json!(false));
+        put("Ipv4GatewayId", json!(""));
+    }
+    put("VSwitchIds", json!({ "VSwitchId": vswitches }));
+    put("UserCidrs", json!({ "UserCidr": v.user_cidrs }));
+    put("SecondaryCidrBlocks", json!({ "SecondaryCidrBlock": [] }));
+    if shape == Shape::List {
+        put(
+            "RouterTableIds",
+            json!({ "RouterTableIds": [v.route_table_id] }),
+        );
+        put("NatGatewayIds", json!({ "NatGatewayIds": [] }));
+    }
+    put("Ipv6CidrBlocks", json!({ "Ipv6CidrBlock": [] }));
+    if shape == Shape::Attribute {
+        put("AssociatedCens", json!({ "AssociatedCen": [] }));
+        put("CloudResources", json!({ "CloudResourceSetType": [] }));
+    }
+    put("Tags", tags_value(&v.tags));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vpc_blocks_are_private_networks_with_masks_8_to_28() {
+        for ok in [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "172.31.240.0/28",
+            "10.1.0.0/16",
+        ] {
+            assert!(vpc_cidr(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "11.0.0.0/8",
+            "172.16.0.0/11",
+            "192.168.0.0/29",
+            "10.0.0.1/16",
+            "0.0.0.0/0",
+            "100.64.0.0/10",
+        ] {
+            assert_eq!(
+                vpc_cidr(bad),
+                Err(ApiError::InvalidCidrBlockMalformed),
+                "{bad}"
+            );
+        }
+    }
+}

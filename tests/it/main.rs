@@ -19,3 +19,4 @@ mod properties;
 mod protocol;
 mod ram;
 mod servers;
+mod vpcs;

@@ -22,11 +22,15 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let tags = parse_tags(call.params)?;
     let mut world = call.write()?;
     let (account, region) = (call.account_id(), call.region_id());
-    // Every resource exists, and the caller may tag each, before anything changes.
+    // SPEC 3.3: every resource exists and the caller may tag each, then the 20-tag limit is
+    // checked for each, all before anything changes.
+    for id in &ids {
+        tags_of(&world, kind, account, region, id).ok_or(kind.not_found())?;
+        call.authorize_each(id)?;
+    }
     let mut merged = Vec::with_capacity(ids.len());
     for id in &ids {
-        let existing = tags_of(&world, kind, account, region, id).ok_or(kind.not_found())?;
-        call.authorize_each(id)?;
+        let existing = tags_of(&world, kind, account, region, id).unwrap_or_default();
         merged.push((*id, merge_tags(existing, &tags)?));
     }
     for (id, tags) in merged {

@@ -141,6 +141,55 @@ def line(name, figures):
     print(f"  {name:<54} {rps:>9.0f} req/s   p50 {p50:.3f} ms   p99 {p99:.3f} ms")
 
 
+def chain_run(port, connections, seconds):
+    """Builds and tears down VPC, vSwitch, gateway, server and 10 certificates in a loop on
+    `connections` threads (one keep-alive connection each); (chains, requests) done."""
+    import threading
+
+    deadline = time.perf_counter() + seconds
+    done = [0, 0]
+    lock = threading.Lock()
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+
+        def call(action, **params):
+            query = urllib.parse.urlencode({"Action": action, "Version": "2016-04-28", "RegionId": "cn-hangzhou", **params})
+            conn.request("GET", "/?" + query)
+            answer = conn.getresponse()
+            body = json.loads(answer.read())
+            if answer.status != 200:
+                raise SystemExit(f"{action}: {answer.status} {body}")
+            return body
+
+        chains = requests = 0
+        while time.perf_counter() < deadline:
+            vpc = call("CreateVpc", CidrBlock="10.0.0.0/16")["VpcId"]
+            vsw = call("CreateVSwitch", VpcId=vpc, ZoneId="cn-hangzhou-b", CidrBlock="10.0.1.0/24")["VSwitchId"]
+            gw = call("CreateVpnGateway", VpcId=vpc, Bandwidth="5", EnableSsl="true")["VpnGatewayId"]
+            server = call("CreateSslVpnServer", VpnGatewayId=gw, ClientIpPool="192.168.0.0/16", LocalSubnet="10.0.0.0/16")["SslVpnServerId"]
+            certs = [call("CreateSslVpnClientCert", SslVpnServerId=server)["SslVpnClientCertId"] for _ in range(10)]
+            for cert in reversed(certs):
+                call("DeleteSslVpnClientCert", SslVpnClientCertId=cert)
+            call("DeleteSslVpnServer", SslVpnServerId=server)
+            call("DeleteVpnGateway", VpnGatewayId=gw)
+            call("DeleteVSwitch", VSwitchId=vsw)
+            call("DeleteVpc", VpcId=vpc)
+            chains += 1
+            requests += 30
+        conn.close()
+        with lock:
+            done[0] += chains
+            done[1] += requests
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0], done[1]
+
+
 def main():
     print(f"aliyun-vpc-emulator benchmark: {os.cpu_count()} cores, wrk -t2 -c16 -d{SECONDS}s, {ROUNDS} rounds, medians\n")
 
@@ -261,6 +310,13 @@ def main():
         for name, by_size in sized.items():
             for label, figures in by_size:
                 line(f"{name} @ {label}", figures)
+
+        # The chain an infrastructure run builds (SPEC 12), over and over on 4 connections.
+        proc, port, _ = start([EMULATOR, "--port", "0"])
+        chains, requests = chain_run(port, connections=4, seconds=10)
+        stop(proc)
+        print(f"\nthe whole chain (VPC, vSwitch, gateway, server, 10 certificates, then deleted in reverse; "
+              f"30 calls), 4 connections for 10 s: {chains / 10:.1f} chains/s ({requests / 10:.0f} req/s)")
 
         # 1,000 creates, one after the other on one keep-alive connection.
         twenty = fixture_file(20, 0, tmp)

@@ -79,8 +79,9 @@ LEGACY_BAD_SECRET_MSG = "The AccessKeySecret is incorrect. Please check your Acc
 
 
 def snake_case(action: str) -> str:
-    """`CreateSslVpnServer` -> `create_ssl_vpn_server`, the Tea client's method name."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", action).lower()
+    """`CreateSslVpnServer` -> `create_ssl_vpn_server`, the Tea client's method name
+    (`VSwitch` is one word there: `create_vswitch`)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", action.replace("VSwitch", "Vswitch")).lower()
 
 
 def access_denied_detail(action: str, user: str) -> dict:
@@ -289,8 +290,9 @@ class LegacyAdapter:
         module = importlib.import_module(f"aliyunsdkvpc.request.v20160428.{action}Request")
         req = getattr(module, f"{action}Request")()
         region = params.pop("RegionId", REGION)
+        lists = {"Tag": "set_Tags", "ResourceId": "set_ResourceIds", "TagKey": "set_TagKeys"}
         for name, value in params.items():
-            getattr(req, "set_Tags" if name == "Tag" else f"set_{name}")(value)
+            getattr(req, lists.get(name, f"set_{name}"))(value)
         return self.send(req, region)
 
     @staticmethod

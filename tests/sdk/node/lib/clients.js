@@ -273,8 +273,15 @@ class PopAdapter {
   api(action, params = {}) {
     const p = { RegionId: C.REGION };
     for (const [name, value] of Object.entries(params)) {
-      if (name === 'Tag') {
-        value.forEach((t, i) => { p[`Tag.${i + 1}.Key`] = t.Key; p[`Tag.${i + 1}.Value`] = t.Value; });
+      if (Array.isArray(value)) {
+        // Lists flattened as the API names them: Tag.1.Key, ResourceId.1.
+        value.forEach((item, i) => {
+          if (item && typeof item === 'object') {
+            for (const [k, v] of Object.entries(item)) p[`${name}.${i + 1}.${k}`] = String(v);
+          } else {
+            p[`${name}.${i + 1}`] = String(item);
+          }
+        });
       } else {
         p[name] = String(value);
       }

@@ -15,10 +15,10 @@
 //! - [`auth`]: signature V1 and ACS3-HMAC-SHA256, lenient and strict modes (section 4).
 //! - [`ram`]: RAM users' `Allow` and `Resources` (section 5).
 //! - [`cidr`]: IPv4 networks in CIDR notation and their relations (sections 11 and 12).
-//! - [`state`]: the emulated resources and the fixtures format (section 6).
+//! - [`state`]: the emulated resources and the fixtures format (sections 6, 11 and 12).
 //! - [`actions`]: the operation registry ([`actions::OPERATIONS`]): one file per operation,
 //!   grouped by resource (`ssl_vpn_client_cert/`, `ssl_vpn_server/`, `vpn_gateway/`,
-//!   `region/`), each an [`actions::Operation`]
+//!   `vpc/`, `vswitch/`, `route_table/`, `tag/`, `region/`), each an [`actions::Operation`]
 //!   with a typed input and its `run`; the checks they share (section 3.3) and ClientTokens.
 //! - [`idempotency`]: ClientToken records (section 7.6).
 //! - [`names`]: the certificate name rules (section 7.1).

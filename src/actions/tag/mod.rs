@@ -31,7 +31,8 @@ fn numbers(params: &Params, prefix: &str) -> Vec<usize> {
             if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            n.parse().ok()
+            // Digits too many for a number are past every limit.
+            Some(n.parse().unwrap_or(usize::MAX))
         })
         .collect();
     out.sort_unstable();

@@ -257,6 +257,14 @@ impl Paging {
         Self::parse(params, "PageSize", 10, Self::MAX_PAGE_SIZE)
     }
 
+    /// The items of page `number` of `size` (empty past the end).
+    pub fn slice<T>(items: &[T], number: u64, size: u64) -> &[T] {
+        let skip = usize::try_from((number - 1).saturating_mul(size)).unwrap_or(usize::MAX);
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let start = skip.min(items.len());
+        &items[start..start.saturating_add(size).min(items.len())]
+    }
+
     fn parse(params: &Params, name: &str, default: u64, max: u64) -> Result<u64, ApiError> {
         let Some(value) = params.get(name) else {
             return Ok(default);
@@ -331,6 +339,15 @@ impl Call<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_slices_and_empty_past_the_end() {
+        let items = [1, 2, 3, 4, 5];
+        assert_eq!(Paging::slice(&items, 1, 2), [1, 2]);
+        assert_eq!(Paging::slice(&items, 3, 2), [5]);
+        assert!(Paging::slice(&items, 4, 2).is_empty());
+        assert!(Paging::slice(&items, u64::MAX, 50).is_empty());
+    }
 
     #[test]
     fn the_registry_names_each_operation_once() {

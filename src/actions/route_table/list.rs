@@ -39,11 +39,8 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
                 && name.is_none_or(str::is_empty)
         })
         .collect();
-    let skip = usize::try_from((page_number - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
-    let page: Vec<Value> = matching
+    let page: Vec<Value> = Paging::slice(&matching, page_number, page_size)
         .iter()
-        .skip(skip)
-        .take(usize::try_from(page_size).unwrap_or(usize::MAX))
         .map(|v| {
             let vswitches: Vec<&str> = world
                 .vswitches_of(&v.vpc_id)

@@ -50,11 +50,8 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
                 && tags.matches(&v.tags)
         })
         .collect();
-    let skip = usize::try_from((page_number - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
-    let page: Vec<Value> = matching
+    let page: Vec<Value> = Paging::slice(&matching, page_number, page_size)
         .iter()
-        .skip(skip)
-        .take(usize::try_from(page_size).unwrap_or(usize::MAX))
         .map(|v| Value::Object(super::fields(&world, v, Shape::List)))
         .collect();
     Ok(reply(json!({

@@ -82,11 +82,8 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         .filter(|(g, status)| input.matches(g, *status))
         .collect();
     // The world keeps gateways in list order: CreateTime, then ID.
-    let skip = (input.page_number - 1).saturating_mul(input.page_size);
-    let page: Vec<Value> = matching
+    let page: Vec<Value> = Paging::slice(&matching, input.page_number, input.page_size)
         .iter()
-        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-        .take(usize::try_from(input.page_size).unwrap_or(usize::MAX))
         .map(|(g, status)| Value::Object(super::describe::fields(g, *status)))
         .collect();
     Ok(reply(json!({

@@ -46,11 +46,8 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
                 && tags.matches(&s.tags)
         })
         .collect();
-    let skip = usize::try_from((page_number - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
-    let page: Vec<Value> = matching
+    let page: Vec<Value> = Paging::slice(&matching, page_number, page_size)
         .iter()
-        .skip(skip)
-        .take(usize::try_from(page_size).unwrap_or(usize::MAX))
         .map(|s| Value::Object(super::fields(&world, s)))
         .collect();
     Ok(reply(json!({

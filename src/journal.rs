@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
+use axum::body::Bytes;
 use serde::{Serialize, Serializer};
 
 use crate::protocol::{Params, SIGNING_PARAMS};
@@ -47,6 +48,17 @@ pub struct Entry {
     pub params: Params,
     pub http_status: u16,
     pub code: Option<String>,
+    /// How long the call took, from its arrival to its answer, microseconds.
+    #[serde(rename = "DurationUs")]
+    pub duration_us: u64,
+    /// The answer's body as sent (shared with the answer, not copied; SPEC 13's byte bound
+    /// counts it).
+    #[serde(serialize_with = "as_text")]
+    pub response: Bytes,
+}
+
+fn as_text<S: Serializer>(body: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&String::from_utf8_lossy(body))
 }
 
 /// Shows the parameters without what must not be journaled. They are filtered here rather than
@@ -70,6 +82,7 @@ impl Entry {
             + self.params.heap_bytes()
             + self.account_id.as_ref().map_or(0, String::capacity)
             + self.code.as_ref().map_or(0, String::capacity)
+            + self.response.len()
             + match &self.principal {
                 Some(Cow::Owned(p)) => p.capacity(),
                 _ => 0,
@@ -162,6 +175,8 @@ mod tests {
             params: Params::default(),
             http_status: 200,
             code: None,
+            duration_us: 1,
+            response: Bytes::from_static(b"{}"),
         }
     }
 

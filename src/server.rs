@@ -31,7 +31,7 @@ use crate::error::ApiError;
 use crate::journal::Entry;
 use crate::logbuf::CallLine;
 use crate::protocol::params::{Decoded, decode_request, parse_format};
-use crate::protocol::render::{error_response, success_response};
+use crate::protocol::render::{error_response, error_response_with_body, success_response};
 use crate::protocol::{API_VERSION, Format, Params, Reply, RpcRequest};
 use crate::state;
 
@@ -149,7 +149,7 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
         body,
     )
     .await;
-    let (response, code) = match result {
+    let ((response, body), code) = match result {
         Ok(reply) => {
             let action = seen.action.map_or("", |op| op.name);
             (
@@ -158,22 +158,23 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
             )
         }
         Err(error) => (
-            error_response(&error, &request_id, seen.format),
+            error_response_with_body(&error, &request_id, seen.format),
             Some(error.code()),
         ),
     };
     let status = response.status().as_u16();
     let principal = seen.principal.as_ref().map(Principal::label);
     let finished = SystemTime::now();
+    let micros = finished
+        .duration_since(started)
+        .map_or(0, |d| d.as_micros() as u64);
     CallLine {
         request_id: &request_id,
         action: seen.action.map(|op| op.name),
         principal: principal.as_deref(),
         status,
         code: code.as_deref(),
-        micros: finished
-            .duration_since(started)
-            .map_or(0, |d| d.as_micros() as u64),
+        micros,
     }
     .log(app.config.log_format == LogFormat::Json, finished);
     // Last, so that what the line borrowed moves into the journal rather than being copied.
@@ -186,6 +187,8 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
         params: seen.params,
         http_status: status,
         code,
+        duration_us: micros,
+        response: body,
     });
     response
 }

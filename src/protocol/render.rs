@@ -1,5 +1,6 @@
 //! Answers in JSON or XML (SPEC sections 3.2 and 3.3).
 
+use axum::body::Bytes;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
@@ -27,7 +28,7 @@ pub enum Format {
 /// API's wrapper objects (`{"X": {"Y": [...]}}`), which XML renders as `<X><Y>..</Y><Y>..</Y></X>`.
 pub type Reply = Map<String, Value>;
 
-fn respond(status: StatusCode, format: Format, request_id: &str, body: String) -> Response {
+fn respond(status: StatusCode, format: Format, request_id: &str, body: Bytes) -> Response {
     let content_type = match format {
         Format::Json => JSON_CONTENT_TYPE,
         Format::Xml => XML_CONTENT_TYPE,
@@ -60,8 +61,13 @@ fn to_body(root: &str, value: &Value, format: Format) -> String {
     }
 }
 
-/// 200 with the action's fields.
-pub fn success_response(action: &str, request_id: &str, format: Format, fields: Reply) -> Response {
+/// 200 with the action's fields, and the body as sent (shared, not copied) for the journal.
+pub fn success_response(
+    action: &str,
+    request_id: &str,
+    format: Format,
+    fields: Reply,
+) -> (Response, Bytes) {
     let body = match format {
         // Written field by field: this is on every successful call's path.
         Format::Json => {
@@ -76,15 +82,18 @@ pub fn success_response(action: &str, request_id: &str, format: Format, fields: 
                 let _ = serde_json::to_writer(&mut out, value);
             }
             out.push(b'}');
-            String::from_utf8(out).unwrap_or_default()
+            Bytes::from(out)
         }
-        Format::Xml => to_body(
+        Format::Xml => Bytes::from(to_body(
             &format!("{action}Response"),
             &with_request_id(request_id, fields),
             format,
-        ),
+        )),
     };
-    respond(StatusCode::OK, format, request_id, body)
+    (
+        respond(StatusCode::OK, format, request_id, body.clone()),
+        body,
+    )
 }
 
 /// The error envelope: `RequestId, HostId, Code, Message, Recommend` and, on RAM denials,
@@ -107,8 +116,20 @@ pub fn error_body(error: &ApiError, request_id: &str) -> Value {
 
 /// An error answered in the envelope of SPEC 3.3.
 pub fn error_response(error: &ApiError, request_id: &str, format: Format) -> Response {
-    let body = to_body("Error", &error_body(error, request_id), format);
-    respond(error.status(), format, request_id, body)
+    error_response_with_body(error, request_id, format).0
+}
+
+/// The same, with the body as sent for the journal.
+pub fn error_response_with_body(
+    error: &ApiError,
+    request_id: &str,
+    format: Format,
+) -> (Response, Bytes) {
+    let body = Bytes::from(to_body("Error", &error_body(error, request_id), format));
+    (
+        respond(error.status(), format, request_id, body.clone()),
+        body,
+    )
 }
 
 fn write_xml(out: &mut String, name: &str, value: &Value) {

@@ -262,9 +262,16 @@ async fn the_journal_records_every_call_without_secrets() {
             "Principal",
             "Params",
             "HttpStatus",
-            "Code"
+            "Code",
+            "DurationUs",
+            "Response"
         ]
     );
+    // The answer's body as sent: the same RequestId, the same envelope.
+    let answer: Value = serde_json::from_str(first["Response"].as_str().unwrap_or_default())
+        .expect("the journaled answer is the JSON that was sent");
+    assert_eq!(answer["RequestId"], first["RequestId"]);
+    assert!(first["DurationUs"].as_u64().is_some(), "{first}");
     assert_eq!(entries[1]["Principal"], "user:readonly");
     assert_eq!(entries[1]["Code"], "Forbidden");
     assert_eq!(entries[2]["Action"], Value::Null);

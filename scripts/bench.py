@@ -201,6 +201,18 @@ def main():
         idle.append(rss_mb(proc.pid))
         stop(proc)
     print(f"start-up (exec to listening line): median {statistics.median(startups):.1f} ms, max {max(startups):.1f} ms (20 runs)")
+    # The console's page (issue 16): one GET of /_emulator/ui, new connection each time.
+    proc, port, _ = start([EMULATOR, "--port", "0"])
+    loads = []
+    for _ in range(50):
+        began = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request("GET", "/_emulator/ui")
+        page = conn.getresponse().read()
+        conn.close()
+        loads.append((time.perf_counter() - began) * 1000)
+    stop(proc)
+    print(f"console page /_emulator/ui ({len(page) / 1024:.1f} KiB): median {statistics.median(loads):.2f} ms, max {max(loads):.2f} ms (50 loads)")
     print(f"idle RSS: {statistics.median(idle):.1f} MB")
 
     # Signed ModifySslVpnClientCert beside the floor, alternating.

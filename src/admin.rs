@@ -55,7 +55,13 @@ const CALLS: &[(&str, &str)] = &[
     ("requests", "GET or DELETE"),
     ("faults", "GET, POST or DELETE"),
     ("clock", "GET or POST"),
+    ("ui", "GET"),
+    ("view", "GET"),
+    ("catalogue", "GET"),
 ];
+
+/// The web console (one page, everything inline, embedded in the binary).
+const CONSOLE: &str = include_str!("console.html");
 
 /// The admin API as an axum `Router` (the RPC path keeps its own fast path in
 /// [`crate::server::handle`]), built once; each call gives it the app it serves. `HEAD`
@@ -73,16 +79,23 @@ fn router() -> &'static Router<Arc<AppState>> {
                 get(list_faults).post(add_fault).delete(clear_faults),
             )
             .route("/_emulator/clock", get(read_clock).post(move_clock))
+            .route("/_emulator/ui", get(console))
+            .route("/_emulator/view", get(view))
+            .route("/_emulator/catalogue", get(catalogue))
             .fallback(unknown_call)
             .method_not_allowed_fallback(wrong_method)
     })
 }
 
+/// The calls that need no admin token: the health check, and the console's page itself (it
+/// holds no data; it asks for the token and sends it with every call it makes).
+const OPEN_CALLS: [&str; 2] = ["/_emulator/health", "/_emulator/ui"];
+
 /// Serves one admin call (everything under `/_emulator/`, the bare prefix included). Every
-/// call but `health` needs `Authorization: Bearer TOKEN` when `--admin-token` is set, unknown
-/// calls included (they answer 401 before 404).
+/// call but `health` and the console's page needs `Authorization: Bearer TOKEN` when
+/// `--admin-token` is set, unknown calls included (they answer 401 before 404).
 pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
-    if request.uri().path() != "/_emulator/health" && !authorized(&app, request.headers()) {
+    if !OPEN_CALLS.contains(&request.uri().path()) && !authorized(&app, request.headers()) {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "this call needs Authorization: Bearer <admin token>",
@@ -144,6 +157,59 @@ async fn list_faults(State(app): State<Arc<AppState>>) -> Response {
 async fn clear_faults(State(app): State<Arc<AppState>>) -> Response {
     app.faults.clear();
     Json(json!({ "status": "ok" })).into_response()
+}
+
+async fn console() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html;charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        CONSOLE,
+    )
+        .into_response()
+}
+
+/// What the console shows beside the state: the clock, each gateway's status now (its busy
+/// window included) and each certificate's status at the emulator clock.
+async fn view(State(app): State<Arc<AppState>>) -> Response {
+    let now = app.clock.now_ms();
+    let world = app.read_world();
+    let gateways: serde_json::Map<String, Value> = world
+        .gateways()
+        .map(|g| {
+            (
+                g.vpn_gateway_id.clone(),
+                json!({
+                    "Status": world.gateway_status(g, now),
+                    "BusyUntil": world.busy_end(&g.vpn_gateway_id, now),
+                }),
+            )
+        })
+        .collect();
+    let certs: serde_json::Map<String, Value> = world
+        .all_certs()
+        .map(|c| (c.id.clone(), json!(state::cert_status(c.end_time, now))))
+        .collect();
+    Json(json!({ "Now": now, "Gateways": gateways, "Certs": certs })).into_response()
+}
+
+/// The codes a fault rule can name (SPEC 3.3's catalogue) and the actions it can target.
+async fn catalogue(State(app): State<Arc<AppState>>) -> Response {
+    let mut codes: Vec<Value> = Vec::new();
+    for e in crate::error::ApiError::each("P", app.config.max_body_bytes) {
+        let code = e.code();
+        if !codes.iter().any(|c| c["Code"] == code.as_str()) {
+            codes.push(
+                json!({ "Code": code, "HttpStatus": e.status().as_u16(), "Message": e.message() }),
+            );
+        }
+    }
+    let actions: Vec<&str> = crate::actions::OPERATIONS
+        .iter()
+        .map(|op| op.name)
+        .collect();
+    Json(json!({ "Codes": codes, "Actions": actions })).into_response()
 }
 
 async fn read_clock(State(app): State<Arc<AppState>>) -> Response {

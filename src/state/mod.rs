@@ -344,6 +344,19 @@ impl World {
         }
     }
 
+    /// The end of a gateway's busy (or provisioning) window, if one lasts at `now_ms`.
+    pub fn busy_end(&self, gateway_id: &str, now_ms: i64) -> Option<i64> {
+        self.busy_until
+            .get(gateway_id)
+            .map(|&(end, _)| end)
+            .filter(|end| now_ms < *end)
+    }
+
+    /// Every certificate, in list order.
+    pub fn all_certs(&self) -> impl Iterator<Item = &Cert> {
+        self.certs.iter()
+    }
+
     /// Whether a gateway is `active` at `now_ms`, which the server actions need.
     pub fn gateway_active(&self, gateway_id: &str, now_ms: i64) -> bool {
         self.gateway(gateway_id)

@@ -537,3 +537,57 @@ async fn the_clock_drives_status_and_new_timestamps_not_signatures() {
         "give exactly one of AdvanceSeconds and Now",
     );
 }
+
+/// The web console's page needs no token (it holds no data and asks for one); the calls it
+/// makes do.
+#[tokio::test]
+async fn the_console_page_is_open_and_its_calls_need_the_token() {
+    let app = spawn_with(
+        aliyun_vpc_emulator::config::Config {
+            admin_token: Some("t0k".into()),
+            ..test_config()
+        },
+        None,
+    )
+    .await;
+    let page = admin("GET", "ui", "").send(&app).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), Some("text/html;charset=utf-8"));
+    assert!(
+        page.body
+            .contains("<title>aliyun-vpc-emulator console</title>")
+    );
+    for call in ["view", "catalogue", "requests"] {
+        assert_eq!(
+            admin("GET", call, "").send(&app).await.status,
+            401,
+            "{call}"
+        );
+    }
+    let authorized = |call: &str| admin("GET", call, "").header("Authorization", "Bearer t0k");
+    let view = authorized("view").send(&app).await.json();
+    assert!(view["Now"].as_i64().is_some());
+    assert_eq!(
+        view["Gateways"]["vpn-bp1emulator0000000001"],
+        json!({"Status": "active", "BusyUntil": null})
+    );
+    assert_eq!(view["Certs"][CERT1], "normal");
+    let catalogue = authorized("catalogue").send(&app).await.json();
+    let codes: Vec<&str> = catalogue["Codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .filter_map(|c| c["Code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"VpnGateway.Configuring") && codes.contains(&"DependencyViolation.VSwitch")
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == "InvalidParameter").count(),
+        1
+    );
+    assert_eq!(
+        catalogue["Actions"].as_array().map(Vec::len),
+        Some(aliyun_vpc_emulator::actions::OPERATIONS.len())
+    );
+}

@@ -58,6 +58,7 @@ const CALLS: &[(&str, &str)] = &[
     ("ui", "GET"),
     ("view", "GET"),
     ("catalogue", "GET"),
+    ("ca.pem", "GET"),
 ];
 
 /// The web console (one page, everything inline, embedded in the binary).
@@ -82,14 +83,15 @@ fn router() -> &'static Router<Arc<AppState>> {
             .route("/_emulator/ui", get(console))
             .route("/_emulator/view", get(view))
             .route("/_emulator/catalogue", get(catalogue))
+            .route("/_emulator/ca.pem", get(ca_pem))
             .fallback(unknown_call)
             .method_not_allowed_fallback(wrong_method)
     })
 }
 
-/// The calls that need no admin token: the health check, and the console's page itself (it
-/// holds no data; it asks for the token and sends it with every call it makes).
-const OPEN_CALLS: [&str; 2] = ["/_emulator/health", "/_emulator/ui"];
+/// The calls that need no admin token: the health check, the console's page itself (it holds
+/// no data; it asks for the token and sends it with every call it makes), and the TLS CA.
+const OPEN_CALLS: [&str; 3] = ["/_emulator/health", "/_emulator/ui", "/_emulator/ca.pem"];
 
 /// Serves one admin call (everything under `/_emulator/`, the bare prefix included). Every
 /// call but `health` and the console's page needs `Authorization: Bearer TOKEN` when
@@ -157,6 +159,26 @@ async fn list_faults(State(app): State<Arc<AppState>>) -> Response {
 async fn clear_faults(State(app): State<Arc<AppState>>) -> Response {
     app.faults.clear();
     Json(json!({ "status": "ok" })).into_response()
+}
+
+/// The CA clients must trust for `--tls` (404 without `--tls`, or with the user's own
+/// certificate).
+async fn ca_pem(State(app): State<Arc<AppState>>) -> Response {
+    match app.tls_ca.get() {
+        Some(pem) => (
+            [(header::CONTENT_TYPE, "application/x-pem-file")],
+            pem.clone(),
+        )
+            .into_response(),
+        None if app.config.tls => refuse(
+            StatusCode::NOT_FOUND,
+            "no emulator CA: --tls serves the certificate of --tls-cert",
+        ),
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            "no emulator CA: TLS is off (start with --tls)",
+        ),
+    }
 }
 
 async fn console() -> Response {

@@ -35,6 +35,8 @@ pub struct AppState {
     pub faults: Faults,
     /// Present with `--state-file`.
     pub persister: Option<Persister>,
+    /// The CA of `--tls` (PEM), for `GET /_emulator/ca.pem`; set once TLS is set up.
+    pub tls_ca: std::sync::OnceLock<String>,
 }
 
 /// Why `PUT state` or `reset` did not replace the state.
@@ -183,6 +185,7 @@ impl AppState {
             journal: Journal::default(),
             faults: Faults::default(),
             persister,
+            tls_ca: std::sync::OnceLock::new(),
         }))
     }
 

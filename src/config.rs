@@ -25,6 +25,13 @@ pub enum Command {
         #[arg(long, env = "VPC_EMULATOR_PORT", default_value_t = 8080)]
         port: u16,
     },
+    /// Print the CA of a running emulator's HTTPS (`--tls`), from GET /_emulator/ca.pem on
+    /// 127.0.0.1, for a client's trust store.
+    Ca {
+        /// Port of the running emulator.
+        #[arg(long, env = "VPC_EMULATOR_PORT", default_value_t = 8080)]
+        port: u16,
+    },
 }
 
 /// How signatures are checked (SPEC section 4).
@@ -95,6 +102,27 @@ pub struct Config {
     /// clock (SPEC section 11; 0: no window).
     #[arg(long, env = "VPC_EMULATOR_GATEWAY_BUSY_MS", default_value_t = 0)]
     pub gateway_busy_ms: u32,
+
+    /// Serve HTTPS as well as HTTP on the same port, with a certificate of the emulator's CA
+    /// (GET /_emulator/ca.pem) unless --tls-cert and --tls-key are given.
+    #[arg(long, env = "VPC_EMULATOR_TLS", default_value_t = false, value_parser = clap::builder::BoolishValueParser::new())]
+    pub tls: bool,
+
+    /// Another name (or IP address) for the server certificate; repeatable.
+    #[arg(
+        long = "tls-name",
+        env = "VPC_EMULATOR_TLS_NAMES",
+        value_delimiter = ','
+    )]
+    pub tls_names: Vec<String>,
+
+    /// Your own server certificate (PEM, chain included) for --tls.
+    #[arg(long, env = "VPC_EMULATOR_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The key of --tls-cert (PEM).
+    #[arg(long, env = "VPC_EMULATOR_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -112,6 +140,10 @@ impl Default for Config {
             max_body_bytes: 1_048_576,
             log_format: LogFormat::Text,
             gateway_busy_ms: 0,
+            tls: false,
+            tls_names: Vec::new(),
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }

@@ -52,6 +52,7 @@ pub mod protocol;
 pub mod ram;
 pub mod server;
 pub mod state;
+pub mod tls;
 
 pub use app::{AppState, StartupError};
-pub use server::{handle, run};
+pub use server::{handle, run, run_with_tls};

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aliyun_vpc_emulator::config::{Cli, Command, Config, LogFormat};
-use aliyun_vpc_emulator::{AppState, healthcheck, logbuf, run};
+use aliyun_vpc_emulator::tls::Tls;
+use aliyun_vpc_emulator::{AppState, healthcheck, logbuf, run_with_tls};
 use clap::Parser;
 use clap::error::ErrorKind;
 use tokio::net::TcpListener;
@@ -54,6 +55,16 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Some(Command::Ca { port }) => match runtime.block_on(healthcheck::ca_pem(port)) {
+            Ok(pem) => {
+                print!("{pem}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("aliyun-vpc-emulator: {e}");
+                ExitCode::from(1)
+            }
+        },
         None => runtime.block_on(serve(cli.config)),
     }
 }
@@ -89,6 +100,35 @@ async fn serve_until_stopped(config: Config) -> ExitCode {
         Ok(app) => app,
         Err(e) => return fail(e),
     };
+    let tls = if app.config.tls {
+        let regions: Vec<String> = app
+            .read_world()
+            .regions()
+            .iter()
+            .map(|r| r.region_id.clone())
+            .collect();
+        let own = app
+            .config
+            .tls_cert
+            .as_deref()
+            .zip(app.config.tls_key.as_deref());
+        match Tls::setup(
+            app.config.state_file.as_deref(),
+            &regions,
+            &app.config.tls_names,
+            own,
+        ) {
+            Ok(tls) => {
+                if let Some(pem) = &tls.ca_pem {
+                    let _ = app.tls_ca.set(pem.clone());
+                }
+                Some(Arc::new(tls))
+            }
+            Err(e) => return fail(format!("cannot set up TLS: {e}")),
+        }
+    } else {
+        None
+    };
     let listener = match TcpListener::bind((host.as_str(), port)).await {
         Ok(l) => l,
         Err(e) => return fail(format!("cannot listen on {host}:{port}: {e}")),
@@ -106,11 +146,9 @@ async fn serve_until_stopped(config: Config) -> ExitCode {
 
     let stop = Arc::new(Notify::new());
     let stopped = stop.clone();
-    let server = run(
-        listener,
-        app.clone(),
-        async move { stopped.notified().await },
-    );
+    let server = run_with_tls(listener, app.clone(), tls, async move {
+        stopped.notified().await
+    });
     let deadline = async {
         stopping.await;
         tracing::info!("stopping: finishing requests in flight");

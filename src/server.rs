@@ -82,6 +82,17 @@ pub async fn run(
     app: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    run_with_tls(listener, app, None, shutdown).await
+}
+
+/// [`run`], and with `tls` HTTPS on the same port: a connection whose first byte starts a TLS
+/// handshake is served through it, any other as plain HTTP.
+pub async fn run_with_tls(
+    listener: TcpListener,
+    app: Arc<AppState>,
+    tls: Option<Arc<crate::tls::Tls>>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let service = service_fn(move |request: hyper::Request<Incoming>| {
         let app = app.clone();
         async move { Ok::<_, Infallible>(handle(app, request.map(Body::new)).await) }
@@ -102,17 +113,41 @@ pub async fn run(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let connection = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(HEAD_READ_TIMEOUT)
-            // A client that shuts its side after sending still gets every answer (SPEC 13).
-            .half_close(true)
-            .max_buf_size(MAX_HEAD_BYTES)
-            .serve_connection(TokioIo::new(stream), service.clone());
-        let connection = graceful.watch(connection);
+        let service = service.clone();
+        let watcher = graceful.watcher();
+        macro_rules! serve {
+            ($io:expr) => {{
+                let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEAD_READ_TIMEOUT)
+                    // A client that shuts its side after sending still gets every answer (SPEC 13).
+                    .half_close(true)
+                    .max_buf_size(MAX_HEAD_BYTES)
+                    .serve_connection(TokioIo::new($io), service);
+                if let Err(e) = watcher.watch(connection).await {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+            }};
+        }
+        let Some(tls) = tls.clone() else {
+            tokio::spawn(async move { serve!(stream) });
+            continue;
+        };
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            // The first byte tells TLS from plain HTTP; a client that sends nothing, or whose
+            // handshake fails, is dropped within the head timeout.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(HEAD_READ_TIMEOUT, stream.peek(&mut first)).await {
+                Ok(Ok(1)) if first[0] == crate::tls::HANDSHAKE => {
+                    match tokio::time::timeout(HEAD_READ_TIMEOUT, tls.acceptor.accept(stream)).await
+                    {
+                        Ok(Ok(stream)) => serve!(stream),
+                        Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                }
+                Ok(Ok(1)) => serve!(stream),
+                _ => {}
             }
         });
     }

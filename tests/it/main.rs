@@ -19,4 +19,5 @@ mod properties;
 mod protocol;
 mod ram;
 mod servers;
+mod tls;
 mod vpcs;

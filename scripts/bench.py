@@ -18,11 +18,13 @@ import http.client
 import json
 import os
 import re
+import ssl
 import statistics
 import subprocess
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 import uuid
 
 EMULATOR = "target/release/aliyun-vpc-emulator"
@@ -85,11 +87,11 @@ def to_ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(port, path="/", script=None, connections=16):
+def wrk(port, path="/", script=None, connections=16, scheme="http"):
     argv = ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency"]
     if script:
         argv += ["-s", script]
-    out = subprocess.run(argv + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(argv + [f"{scheme}://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(*re.search(r"50%\s+([\d.]+)(us|ms|s)", out).groups())
     p99 = to_ms(*re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups())
@@ -275,6 +277,35 @@ def main():
     print(f"  emulator: {e[0]:>9.0f} req/s   p50 {e[1]:.3f} ms   p99 {e[2]:.3f} ms")
     print(f"  floor:    {f[0]:>9.0f} req/s   p50 {f[1]:.3f} ms   p99 {f[2]:.3f} ms")
     stop(floor)
+    stop(emulator)
+
+    # HTTPS (--tls, issue 17): signed Modify over TLS with keep-alive beside plain HTTP on the
+    # same server, and the handshake's cost with a new connection per request.
+    tls_dir = tempfile.mkdtemp()
+    emulator, port, _ = start([EMULATOR, "--port", "0", "--tls", "--state-file", os.path.join(tls_dir, "state.json")])
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/ca.pem") as answer:
+        ca_file = os.path.join(tls_dir, "ca.pem")
+        with open(ca_file, "wb") as f:
+            f.write(answer.read())
+    http_runs, https_runs = [], []
+    for _ in range(ROUNDS):
+        http_runs.append(wrk(port, path))
+        https_runs.append(wrk(port, path, scheme="https"))
+    h, t = median_runs(http_runs), median_runs(https_runs)
+    print("\nsigned ModifySslVpnClientCert on one --tls server, 16 keep-alive connections:")
+    print(f"  HTTP:      {h[0]:>9.0f} req/s   p50 {h[1]:.3f} ms   p99 {h[2]:.3f} ms")
+    print(f"  HTTPS:     {t[0]:>9.0f} req/s   p50 {t[1]:.3f} ms   p99 {t[2]:.3f} ms   ({100 * t[0] / h[0]:.0f}% of HTTP)")
+    context = ssl.create_default_context(cafile=ca_file)
+    for scheme in ("http", "https"):
+        began = time.perf_counter()
+        for _ in range(300):
+            conn = (http.client.HTTPSConnection("127.0.0.1", port, context=context) if scheme == "https"
+                    else http.client.HTTPConnection("127.0.0.1", port))
+            conn.request("GET", "/_emulator/health")
+            conn.getresponse().read()
+            conn.close()
+        per = (time.perf_counter() - began) * 1000 / 300
+        print(f"  new connection per request, {scheme:<5}: {per:.3f} ms per request (300 sequential, Python client)")
     stop(emulator)
 
     with tempfile.TemporaryDirectory() as tmp:

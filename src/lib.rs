@@ -24,7 +24,9 @@
 //! - [`names`]: the certificate name rules (section 7.1).
 //! - [`material`]: CA, client certificates, keys and the OpenVPN configuration (section 7.3).
 //! - [`clock`], [`ids`]: the emulator clock and the ID generator, injected into the actions.
-//! - [`admin`]: the `/_emulator/*` control plane (section 8), with [`journal`] and [`faults`].
+//! - [`admin`]: the `/_emulator/*` control plane (section 8), with [`journal`] and [`faults`],
+//!   and the web console (`src/console.html`, embedded) at `/_emulator/ui`.
+//! - [`tls`]: `--tls`, HTTPS on the API's port beside HTTP, and the emulator CA.
 //! - [`persist`]: `--state-file`, a snapshot and a write-ahead log with group commit (section 9).
 //! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
 //! - [`logbuf`]: the buffered stderr writer of the one-line-per-call log.

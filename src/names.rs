@@ -15,12 +15,7 @@ impl CertName {
     pub fn parse(value: &str, rule: NameRule) -> Result<CertName, ApiError> {
         let chars = value.chars().count();
         let ok = match rule {
-            NameRule::Current => {
-                let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
-                (1..=100).contains(&chars)
-                    && !lower.starts_with("http://")
-                    && !lower.starts_with("https://")
-            }
+            NameRule::Current => checked_text(value, 100, true, ApiError::InvalidName).is_ok(),
             NameRule::Legacy => {
                 let mut it = value.chars();
                 (2..=128).contains(&chars)

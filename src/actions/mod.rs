@@ -27,6 +27,7 @@ use crate::config::NameRule;
 use crate::error::ApiError;
 use crate::idempotency::{self, TokenKey};
 use crate::ids::Ids;
+use crate::names::CertName;
 use crate::persist::Persister;
 use crate::protocol::{Params, Reply};
 use crate::ram;
@@ -230,6 +231,41 @@ impl Call<'_> {
         world.record_token(key, fingerprint, reply.clone(), self.real_now_ms);
         self.commit(&mut world);
         Ok(reply)
+    }
+}
+
+impl Call<'_> {
+    /// `Name`, if given, checked against the configured rule (SPEC 7.1, and SPEC 11 for servers
+    /// and gateways): present but empty or breaking the rule is `InvalidName`.
+    pub fn name(&self) -> Result<Option<CertName>, ApiError> {
+        self.params
+            .get("Name")
+            .map(|name| CertName::parse(name, self.name_rule))
+            .transpose()
+    }
+}
+
+/// A boolean parameter: `true` or `false`, any case (SPEC 3.1); absent or empty is `None`,
+/// anything else `InvalidParameter` for it.
+pub fn parse_bool(params: &Params, name: &str) -> Result<Option<bool>, ApiError> {
+    match params.filter(name) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(_) => Err(ApiError::InvalidParameter(name.to_owned())),
+    }
+}
+
+/// An enumeration parameter, matched exactly (SPEC 3.1); absent or empty is `None`, a value
+/// outside `allowed` `InvalidParameter` for it.
+pub fn parse_word<'a>(
+    params: &'a Params,
+    name: &str,
+    allowed: &[&str],
+) -> Result<Option<&'a str>, ApiError> {
+    match params.filter(name) {
+        Some(v) if !allowed.contains(&v) => Err(ApiError::InvalidParameter(name.to_owned())),
+        v => Ok(v),
     }
 }
 

@@ -216,7 +216,7 @@ pub(super) fn vswitch_defaults(
     Ok(())
 }
 
-fn unique_owned(
+fn unique(
     seen: &mut HashSet<String>,
     id: &str,
     path: String,
@@ -226,21 +226,6 @@ fn unique_owned(
         return Err(StateError::new(path, &format!("empty {what}"), id));
     }
     if !seen.insert(id.to_owned()) {
-        return Err(StateError::new(path, &format!("duplicate {what}"), id));
-    }
-    Ok(())
-}
-
-fn unique<'a>(
-    seen: &mut HashSet<&'a str>,
-    id: &'a str,
-    path: String,
-    what: &str,
-) -> Result<(), StateError> {
-    if id.is_empty() {
-        return Err(StateError::new(path, &format!("empty {what}"), id));
-    }
-    if !seen.insert(id) {
         return Err(StateError::new(path, &format!("duplicate {what}"), id));
     }
     Ok(())
@@ -414,7 +399,7 @@ impl World {
 
         let mut vpc_ids: HashSet<String> = HashSet::new();
         for (i, v) in doc.vpcs.iter_mut().enumerate() {
-            unique_owned(&mut vpc_ids, &v.vpc_id, format!("Vpcs[{i}].VpcId"), "VpcId")?;
+            unique(&mut vpc_ids, &v.vpc_id, format!("Vpcs[{i}].VpcId"), "VpcId")?;
             check_owner("Vpcs", i, &v.region_id, &mut v.account_id)?;
             vpc_defaults(v, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("Vpcs[{i}].{field}"), reason, &value)
@@ -425,7 +410,7 @@ impl World {
             doc.vpcs.iter().map(|v| (v.vpc_id.as_str(), v)).collect();
         let mut vswitch_ids: HashSet<String> = HashSet::new();
         for (i, v) in doc.vswitches.iter_mut().enumerate() {
-            unique_owned(
+            unique(
                 &mut vswitch_ids,
                 &v.vswitch_id,
                 format!("VSwitches[{i}].VSwitchId"),

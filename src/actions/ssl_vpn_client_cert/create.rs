@@ -37,7 +37,7 @@ impl<'a> Input<'a> {
         Ok(Input {
             region: call.region_id(),
             server_id: call.params.required("SslVpnServerId")?,
-            name: super::name(call)?,
+            name: call.name()?,
         })
     }
 }

@@ -8,16 +8,6 @@ pub mod modify;
 
 use crate::actions::Call;
 use crate::error::ApiError;
-use crate::names::CertName;
-
-/// `Name`, if given, checked against the configured rule (SPEC 7.1): present but empty or
-/// breaking the rule is `InvalidName`.
-fn name(call: &Call) -> Result<Option<CertName>, ApiError> {
-    call.params
-        .get("Name")
-        .map(|name| CertName::parse(name, call.name_rule))
-        .transpose()
-}
 
 /// The input of the operations that name one certificate: `RegionId` and `SslVpnClientCertId`.
 struct CertRef<'a> {

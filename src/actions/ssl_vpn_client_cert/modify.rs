@@ -30,7 +30,7 @@ impl<'a> Input<'a> {
         Ok(Input {
             region: call.region_id(),
             id: call.params.required("SslVpnClientCertId")?,
-            name: super::name(call)?,
+            name: call.name()?,
         })
     }
 }

@@ -8,11 +8,10 @@ pub mod modify;
 
 use serde_json::{Map, Value, json};
 
-use crate::actions::Call;
+use crate::actions::{Call, parse_bool, parse_word};
 use crate::cidr::{Cidr, SHARED};
 use crate::error::ApiError;
 use crate::names::CertName;
-use crate::protocol::Params;
 use crate::state::doc::{SslVpnServer, VpnGateway};
 
 /// Ports the service keeps for itself.
@@ -25,16 +24,6 @@ const PROTOS: [&str; 2] = ["TCP", "UDP"];
 const CIPHERS: [&str; 4] = ["AES-128-CBC", "AES-192-CBC", "AES-256-CBC", "none"];
 /// The multi-factor settings, in the order a missing one is named.
 const IDAAS: [&str; 3] = ["IDaaSInstanceId", "IDaaSRegionId", "IDaaSApplicationId"];
-
-/// A boolean parameter: `true` or `false`, any case (SPEC 3.1).
-pub fn parse_bool(params: &Params, name: &str) -> Result<Option<bool>, ApiError> {
-    match params.filter(name) {
-        None => Ok(None),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(_) => Err(ApiError::InvalidParameter(name.to_owned())),
-    }
-}
 
 /// The settings a CreateSslVpnServer or ModifySslVpnServer gives, each checked on its own (the
 /// value stage of SPEC 3.3); absent or empty is "not given". The checks between values (pool
@@ -61,10 +50,7 @@ impl<'a> Settings<'a> {
     pub(super) fn parse(call: &'a Call, create: bool) -> Result<Self, ApiError> {
         let params = call.params;
         let invalid = |name: &str| ApiError::InvalidParameter(name.to_owned());
-        let name = params
-            .get("Name")
-            .map(|n| CertName::parse(n, call.name_rule))
-            .transpose()?;
+        let name = call.name()?;
         let client_ip_pool = match params.filter("ClientIpPool") {
             None => None,
             Some(text) => Some((
@@ -114,12 +100,8 @@ impl<'a> Settings<'a> {
                     .ok_or_else(|| invalid("Port"))?,
             ),
         };
-        let one_of = |name: &str, allowed: &[&str]| match params.filter(name) {
-            Some(v) if !allowed.contains(&v) => Err(invalid(name)),
-            v => Ok(v),
-        };
-        let proto = one_of("Proto", &PROTOS)?;
-        let cipher = one_of("Cipher", &CIPHERS)?;
+        let proto = parse_word(params, "Proto", &PROTOS)?;
+        let cipher = parse_word(params, "Cipher", &CIPHERS)?;
         let compress = parse_bool(params, "Compress")?;
         let multi_factor = parse_bool(params, "EnableMultiFactorAuth")?;
         let idaas = IDAAS.map(|name| params.filter(name));

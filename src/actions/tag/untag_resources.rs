@@ -3,7 +3,7 @@
 //! API page: <https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-untagresources>
 
 use super::{Kind, MAX_TAGS, resource_ids, set_tags, tags_of};
-use crate::actions::ssl_vpn_server::parse_bool;
+use crate::actions::parse_bool;
 use crate::actions::{Call, Operation, RamTarget};
 use crate::error::ApiError;
 use crate::protocol::Reply;

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::actions::ssl_vpn_server::parse_bool;
+use crate::actions::parse_bool;
 use crate::actions::tag::parse_tags;
 use crate::actions::{Call, Operation, RamTarget, reply};
 use crate::cidr::{Cidr, SHARED};

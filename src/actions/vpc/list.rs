@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::Shape;
-use crate::actions::ssl_vpn_server::parse_bool;
+use crate::actions::parse_bool;
 use crate::actions::tag::TagFilter;
 use crate::actions::{Call, Operation, Paging, RamTarget, reply};
 use crate::error::ApiError;

@@ -4,8 +4,7 @@
 
 use serde_json::json;
 
-use crate::actions::ssl_vpn_server::parse_bool;
-use crate::actions::{Call, Operation, RamTarget, reply};
+use crate::actions::{Call, Operation, RamTarget, parse_bool, parse_word, reply};
 use crate::error::ApiError;
 use crate::names::CertName;
 use crate::protocol::{Params, Reply};
@@ -35,13 +34,6 @@ fn one_of(params: &Params, name: &str, allowed: &[u32]) -> Result<Option<u32>, A
             .filter(|n| allowed.contains(n) && v.bytes().all(|b| b.is_ascii_digit()))
             .map(Some)
             .ok_or_else(|| ApiError::InvalidParameter(name.to_owned())),
-    }
-}
-
-fn word<'a>(params: &'a Params, name: &str, allowed: &[&str]) -> Result<Option<&'a str>, ApiError> {
-    match params.filter(name) {
-        Some(v) if !allowed.contains(&v) => Err(ApiError::InvalidParameter(name.to_owned())),
-        v => Ok(v),
     }
 }
 
@@ -79,12 +71,10 @@ fn free_internet_ip(world: &World) -> Option<String> {
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let params = call.params;
     let vpc_id = params.required("VpcId")?;
-    let name = params
-        .get("Name")
-        .map(|n| CertName::parse(n, call.name_rule))
-        .transpose()?;
+    let name = call.name()?;
     let bandwidth = one_of(params, "Bandwidth", &BANDWIDTHS)?.unwrap_or(5);
-    let prepay = word(params, "InstanceChargeType", &["PREPAY", "POSTPAY"])? == Some("PREPAY");
+    let prepay =
+        parse_word(params, "InstanceChargeType", &["PREPAY", "POSTPAY"])? == Some("PREPAY");
     let period = one_of(params, "Period", &PERIODS)?;
     if prepay && period.is_none() {
         return Err(ApiError::MissingActionParameter("Period".into()));
@@ -93,8 +83,9 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let ipsec = parse_bool(params, "EnableIpsec")?.unwrap_or(true);
     let ssl = parse_bool(params, "EnableSsl")?.unwrap_or(false);
     let connections = one_of(params, "SslConnections", &SSL_CONNECTIONS)?.unwrap_or(5);
-    let network = word(params, "NetworkType", &["public", "private"])?.unwrap_or("public");
-    let vpn_type = word(params, "VpnType", &["Normal", "NationalStandard"])?.unwrap_or("Normal");
+    let network = parse_word(params, "NetworkType", &["public", "private"])?.unwrap_or("public");
+    let vpn_type =
+        parse_word(params, "VpnType", &["Normal", "NationalStandard"])?.unwrap_or("Normal");
     let group = params.filter("ResourceGroupId").unwrap_or_default();
     call.idempotent(|world| {
         world

@@ -4,10 +4,10 @@
 
 use serde_json::json;
 
-use crate::actions::ssl_vpn_server::parse_bool;
-use crate::actions::{Call, Operation, RamTarget, reply};
+use crate::actions::parse_bool;
+use crate::actions::{Call, Operation, RamTarget};
 use crate::error::ApiError;
-use crate::names::{CertName, checked_text};
+use crate::names::checked_text;
 use crate::protocol::Reply;
 
 pub const OPERATION: Operation = Operation {
@@ -19,13 +19,31 @@ pub const OPERATION: Operation = Operation {
     run,
 };
 
+/// The fields of the answer, in order (the reference's model of ModifyVpnGatewayAttribute).
+const ANSWER: [&str; 18] = [
+    "VpnGatewayId",
+    "VpcId",
+    "VSwitchId",
+    "InternetIp",
+    "IntranetIp",
+    "DisasterRecoveryInternetIp",
+    "DisasterRecoveryVSwitchId",
+    "SslVpnInternetIp",
+    "Name",
+    "Description",
+    "Spec",
+    "Status",
+    "BusinessStatus",
+    "ResourceGroupId",
+    "CreateTime",
+    "EndTime",
+    "EnableBgp",
+    "AutoPropagate",
+];
+
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let id = call.params.required("VpnGatewayId")?;
-    let name = call
-        .params
-        .get("Name")
-        .map(|n| CertName::parse(n, call.name_rule))
-        .transpose()?;
+    let name = call.name()?;
     let description = call
         .params
         .get("Description")
@@ -47,27 +65,16 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         if let Some(on) = auto_propagate {
             g.auto_propagate = on;
         }
-        let status = world.gateway_status(&g, call.now_ms);
-        let answer = reply(json!({
-            "VpnGatewayId": g.vpn_gateway_id,
-            "VpcId": g.vpc_id,
-            "VSwitchId": g.vswitch_id,
-            "InternetIp": g.internet_ip,
-            "IntranetIp": "",
-            "DisasterRecoveryInternetIp": "",
-            "DisasterRecoveryVSwitchId": "",
-            "SslVpnInternetIp": "",
-            "Name": g.name.as_deref().unwrap_or(&g.vpn_gateway_id),
-            "Description": g.description,
-            "Spec": g.spec,
-            "Status": status,
-            "BusinessStatus": g.business_status,
-            "ResourceGroupId": g.resource_group_id,
-            "CreateTime": g.create_time,
-            "EndTime": g.end_time,
-            "EnableBgp": g.enable_bgp,
-            "AutoPropagate": g.auto_propagate,
-        }));
+        // The answer is DescribeVpnGateway's fields the API's Modify model has, in its order,
+        // and `IntranetIp`.
+        let all = super::describe::fields(&g, world.gateway_status(&g, call.now_ms));
+        let answer: Reply = ANSWER
+            .iter()
+            .map(|&key| {
+                let value = all.get(key).cloned().unwrap_or_else(|| json!(""));
+                (key.to_owned(), value)
+            })
+            .collect();
         if g != *old {
             world.put_gateway(g);
         }

@@ -123,6 +123,19 @@ pub enum GatewayStatus {
     Deleting,
 }
 
+impl GatewayStatus {
+    /// The API's word for the status, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayStatus::Init => "init",
+            GatewayStatus::Provisioning => "provisioning",
+            GatewayStatus::Active => "active",
+            GatewayStatus::Updating => "updating",
+            GatewayStatus::Deleting => "deleting",
+        }
+    }
+}
+
 fn default_business_status() -> String {
     "Normal".into()
 }
@@ -343,4 +356,22 @@ pub struct VSwitch {
     pub account_id: String,
     #[serde(skip)]
     pub created_ms: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GatewayStatus;
+
+    #[test]
+    fn a_status_word_is_its_serialized_form() {
+        for s in [
+            GatewayStatus::Init,
+            GatewayStatus::Provisioning,
+            GatewayStatus::Active,
+            GatewayStatus::Updating,
+            GatewayStatus::Deleting,
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+    }
 }

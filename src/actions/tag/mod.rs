@@ -98,14 +98,22 @@ pub fn merge_tags(existing: &[Tag], new: &[(usize, Tag)]) -> Result<Vec<Tag>, Ap
 /// `Tag.N.Key` list filters, each with its optional `Tag.N.Value` (SPEC 11 and 12).
 pub struct TagFilter<'a>(Vec<(&'a str, Option<&'a str>)>);
 
+/// `Tag.N.Key` and `Tag.N.Value` for N in 1..=20, made once rather than on every list call.
+fn tag_names() -> &'static [(String, String)] {
+    static NAMES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        (1..=MAX_TAGS)
+            .map(|n| (format!("Tag.{n}.Key"), format!("Tag.{n}.Value")))
+            .collect()
+    })
+}
+
 impl<'a> TagFilter<'a> {
     pub fn parse(params: &'a Params) -> Self {
         TagFilter(
-            (1..=MAX_TAGS)
-                .filter_map(|n| {
-                    let key = params.filter(&format!("Tag.{n}.Key"))?;
-                    Some((key, params.filter(&format!("Tag.{n}.Value"))))
-                })
+            tag_names()
+                .iter()
+                .filter_map(|(key, value)| Some((params.filter(key)?, params.filter(value))))
                 .collect(),
         )
     }

@@ -51,10 +51,9 @@ impl<'a> Input<'a> {
 
     /// Whether a gateway with this status now passes every filter.
     fn matches(&self, g: &VpnGateway, status: GatewayStatus) -> bool {
-        let status = serde_json::to_value(status).unwrap_or_default();
         self.id.is_none_or(|f| f == g.vpn_gateway_id)
             && self.vpc_id.is_none_or(|f| f == g.vpc_id)
-            && self.status.is_none_or(|f| status == f)
+            && self.status.is_none_or(|f| f == status.as_str())
             && self.business_status.is_none_or(|f| f == g.business_status)
             && self.gateway_type.is_none_or(|f| f == "Traditional")
             && self

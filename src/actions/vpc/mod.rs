@@ -36,7 +36,8 @@ pub fn vpc_cidr(text: &str) -> Result<Cidr, ApiError> {
         .ok_or(ApiError::InvalidCidrBlockMalformed)
 }
 
-/// `VpcName` and `Description`, if given: 1-128 and 1-256 characters, no URL prefix.
+/// `VpcName` and `Description`, if given: 1-128 characters without a URL
+/// prefix, and 1-256 characters (SPEC 12 names no URL rule for descriptions).
 pub(super) fn name_and_description(
     params: &Params,
 ) -> Result<(Option<String>, Option<String>), ApiError> {
@@ -46,7 +47,7 @@ pub(super) fn name_and_description(
         .transpose()?;
     let description = params
         .get("Description")
-        .map(|v| checked_text(v, 256, true, ApiError::InvalidVpcDiscriptionMalformed))
+        .map(|v| checked_text(v, 256, false, ApiError::InvalidVpcDiscriptionMalformed))
         .transpose()?;
     Ok((name, description))
 }

@@ -17,7 +17,8 @@ use crate::protocol::Params;
 use crate::state::World;
 use crate::state::doc::VSwitch;
 
-/// `VSwitchName` and `Description`, if given: 1-128 and 1-256 characters, no URL prefix.
+/// `VSwitchName` and `Description`, if given: 1-128 characters without a URL
+/// prefix, and 1-256 characters (SPEC 12 names no URL rule for descriptions).
 pub(super) fn name_and_description(
     params: &Params,
 ) -> Result<(Option<String>, Option<String>), ApiError> {
@@ -27,7 +28,7 @@ pub(super) fn name_and_description(
         .transpose()?;
     let description = params
         .get("Description")
-        .map(|v| checked_text(v, 256, true, ApiError::InvalidVSwitchDiscriptionMalformed))
+        .map(|v| checked_text(v, 256, false, ApiError::InvalidVSwitchDiscriptionMalformed))
         .transpose()?;
     Ok((name, description))
 }

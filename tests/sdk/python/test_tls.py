@@ -35,6 +35,11 @@ def test_tea_client_over_https_by_default(tls_emu, v1):
     if v1:
         cfg.signature_algorithm = "v2"
     client = TeaVpcClient(cfg)
+    # First without the CA: the call fails on the certificate, which shows it went over TLS
+    # (the same port would answer plain HTTP).
+    with pytest.raises(Exception) as failure:
+        client.describe_regions_with_options(vpc_models.DescribeRegionsRequest(), RuntimeOptions())
+    assert "CERTIFICATE_VERIFY_FAILED" in str(failure.value), failure.value
     runtime = RuntimeOptions(ca=ca)
     regions = client.describe_regions_with_options(vpc_models.DescribeRegionsRequest(), runtime)
     assert regions.status_code == 200 and regions.body.regions.region
@@ -42,12 +47,18 @@ def test_tea_client_over_https_by_default(tls_emu, v1):
         region_id=REGION, ssl_vpn_client_cert_id=CERT1, name="over-https"), runtime)
     assert renamed.body.name == "over-https"
     assert journal(emu, action="ModifySslVpnClientCert", limit=1)[0]["Params"]["Name"] == "over-https"
-    # (A client without the CA fails the handshake: tests/it/tls.rs. The Tea client's sessions
-    # are pooled per host across clients, so a second client here would reuse this one's.)
 
 
 def test_legacy_client_over_https(tls_emu):
     emu, ca = tls_emu
+    # Without the CA the call fails on the certificate: it goes over TLS.
+    untrusting = AcsClient(ROOT_AK, ROOT_SECRET, REGION, port=emu.port)
+    refused = DescribeRegionsRequest()
+    refused.set_endpoint("127.0.0.1")
+    refused.set_protocol_type("https")
+    with pytest.raises(Exception) as failure:
+        untrusting.do_action_with_exception(refused)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(failure.value), failure.value
     client = AcsClient(ROOT_AK, ROOT_SECRET, REGION, port=emu.port, verify=ca)
     req = ModifySslVpnClientCertRequest()
     req.set_endpoint("127.0.0.1")

@@ -29,6 +29,15 @@ import org.junit.jupiter.api.Test;
  * SDK defaults to HTTP, so a user of an HTTPS endpoint says HTTPS.
  */
 class TlsTest {
+    /** An exception and all its causes, as text. */
+    static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            out.append(t).append(" <- ");
+        }
+        return out.toString();
+    }
+
     @Test
     void bothSdksOverHttpsWithTheCa() throws Exception {
         try (Emulator emu = new Emulator("--tls")) {
@@ -60,6 +69,23 @@ class TlsTest {
             req.setName("java-legacy-https");
             assertEquals("java-legacy-https", legacy.getAcsResponse(req).getName());
             assertTrue(emu.admin("GET", "requests?limit=2", null).toString().contains("java-tea-https"));
+        }
+        // Against a server without --tls both clients fail with a TLS error: what they send is
+        // TLS (the --tls server below would answer plain HTTP too, so its success alone would
+        // not show it). vpc20160428 3.2.24 accepted the emulator's certificate even before the
+        // CA was trusted, so a refusal without the CA cannot show it for the Tea client.
+        try (Emulator plain = new Emulator()) {
+            Client tea = new Client(new com.aliyun.teaopenapi.models.Config().setAccessKeyId(ROOT_AK)
+                    .setAccessKeySecret(ROOT_SECRET).setEndpoint(plain.hostPort()).setRegionId(REGION));
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> tea.describeRegions(new com.aliyun.vpc20160428.models.DescribeRegionsRequest()));
+            assertTrue(causes(e).contains("SSL"), causes(e));
+            var req = LegacySdkTest.target(plain, new com.aliyuncs.vpc.model.v20160428.DescribeRegionsRequest(),
+                    FormatType.JSON, REGION);
+            req.setSysProtocol(ProtocolType.HTTPS);
+            Exception legacy = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> LegacySdkTest.client(ROOT_AK, ROOT_SECRET).getAcsResponse(req));
+            assertTrue(causes(legacy).contains("SSL"), causes(legacy));
         }
     }
 }

@@ -1,11 +1,10 @@
 package sdktests
 
 import (
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 	teavpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 	legacyvpc "github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	vpcemulator "github.com/aliyun-vpc-emulator/aliyun-vpc-emulator/go"
 )
 
 // HTTPS with --tls (issue 17): the Go clients with only the endpoint and the emulator's CA
@@ -25,20 +26,14 @@ import (
 const childPort = "VPC_EMULATOR_TLS_CHILD_PORT"
 
 func TestHTTPSWithTheCA(t *testing.T) {
-	e := start(t, "--tls")
-	resp, err := http.Get("http://" + e.HostPort() + "/_emulator/ca.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	e := start(t, vpcemulator.WithTLS())
 	file := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(file, ca, 0o600); err != nil {
+	if err := os.WriteFile(file, e.CAPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, withCA := range []bool{true, false} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHTTPSClients$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), childPort+"="+e.Port)
+		cmd.Env = append(os.Environ(), childPort+"="+strconv.Itoa(e.Port()))
 		if withCA {
 			cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+file)
 		} else {

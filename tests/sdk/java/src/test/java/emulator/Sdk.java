@@ -2,29 +2,19 @@ package emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.github.aliyunvpcemulator.junit.Emulator;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One running emulator: the binary of {@code -Demulator.bin} (else $EMULATOR_BIN, else
- * target/debug of the repository) on port 0 with the RAM fixtures of tests/sdk/fixtures, the
- * port read from its listening line.
+ * What the suite's tests share: the fixtures' well-known values, the catalogue's messages, and
+ * the admin calls on an emulator of the project's Java helper (java/,
+ * aliyun-vpc-emulator-junit), which starts and stops every emulator of this suite.
  */
-final class Emulator implements AutoCloseable {
+final class Sdk {
+    private Sdk() {
+    }
     static final String REGION = "cn-hangzhou";
     static final String ACCOUNT = "1000000000000001";
     static final String ROOT_AK = "LTAI5tEmulatorRootKey";
@@ -64,66 +54,30 @@ final class Emulator implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING =
-            Pattern.compile("^aliyun-vpc-emulator listening on http://127\\.0\\.0\\.1:(\\d+)$");
 
-    private final Process process;
-    final int port;
-
-    static Path repo() {
-        return Paths.get("").toAbsolutePath().resolve("../../..").normalize();
+    /** The fixtures file of tests/sdk/fixtures (the working directory is tests/sdk/java). */
+    static Path fixture(String name) {
+        return Paths.get("..", "fixtures", name).toAbsolutePath().normalize();
     }
 
-    Emulator(String... extra) throws Exception {
-        this("ram.json", extra);
+    /**
+     * An emulator of the project's Java helper with tests/sdk/fixtures/{fixtures} and seed 42,
+     * for the tests that need one of their own (the classes' shared one is injected through
+     * {@code @VpcEmulatorTest}). The binary is $VPC_EMULATOR_BIN, which the pom sets from
+     * -Demulator.bin.
+     */
+    static Emulator.Builder emulator(String fixtures) {
+        return Emulator.builder().fixtures(fixture(fixtures)).seed(42);
     }
 
-    /** With tests/sdk/fixtures/{fixtures} instead of the RAM fixtures. */
-    static Emulator with(String fixtures, String... extra) throws Exception {
-        return new Emulator(fixtures, extra);
-    }
-
-    private Emulator(String fixtures, String[] extra) throws Exception {
-        String bin = System.getProperty("emulator.bin", System.getenv("EMULATOR_BIN"));
-        if (bin == null || bin.isEmpty()) {
-            bin = repo().resolve("target/debug/aliyun-vpc-emulator").toString();
-        }
-        List<String> argv = new ArrayList<>(List.of(bin, "--port", "0", "--seed", "42", "--fixtures",
-                repo().resolve("tests/sdk/fixtures/" + fixtures).toString()));
-        argv.addAll(List.of(extra));
-        ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().keySet().removeIf(k -> k.startsWith("VPC_EMULATOR_"));
-        File log = Files.createTempFile("emulator", ".log").toFile();
-        builder.redirectError(log);
-        process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        Matcher m = LISTENING.matcher(line == null ? "" : line);
-        if (!m.matches()) {
-            process.destroyForcibly();
-            throw new IllegalStateException("no listening line: " + line);
-        }
-        port = Integer.parseInt(m.group(1));
-    }
-
-    String hostPort() {
-        return "127.0.0.1:" + port;
-    }
-
-    JsonNode admin(String method, String call, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/_emulator/" + call))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(method + " " + call + ": " + response.statusCode() + " " + response.body());
-        }
-        return JSON.readTree(response.body());
+    /** An admin call, its answer parsed. */
+    static JsonNode admin(Emulator emu, String method, String call, String body) throws Exception {
+        return JSON.readTree(emu.admin(method, call, body));
     }
 
     /** A certificate's name as GET /_emulator/state shows it (null once it is gone). */
-    String certName(String id) throws Exception {
-        for (JsonNode cert : admin("GET", "state", null).get("SslVpnClientCerts")) {
+    static String certName(Emulator emu, String id) throws Exception {
+        for (JsonNode cert : admin(emu, "GET", "state", null).get("SslVpnClientCerts")) {
             if (cert.get("SslVpnClientCertId").asText().equals(id)) {
                 return cert.get("Name").asText();
             }
@@ -133,17 +87,5 @@ final class Emulator implements AutoCloseable {
 
     static JsonNode json(String text) throws Exception {
         return JSON.readTree(text);
-    }
-
-    @Override
-    public void close() throws Exception {
-        process.destroy(); // SIGTERM
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the emulator did not stop on SIGTERM");
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("the emulator exited " + process.exitValue());
-        }
     }
 }

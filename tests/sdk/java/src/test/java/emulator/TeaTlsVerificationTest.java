@@ -10,6 +10,8 @@ import com.aliyun.teautil.models.RuntimeOptions;
 import com.aliyun.vpc20160428.Client;
 import com.aliyun.vpc20160428.models.DescribeRegionsRequest;
 import com.aliyun.vpc20160428.models.ModifySslVpnClientCertRequest;
+import com.aliyuncs.http.FormatType;
+import com.aliyuncs.http.ProtocolType;
 import io.github.aliyunvpcemulator.junit.Emulator;
 import java.io.ByteArrayInputStream;
 import java.io.FileOutputStream;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * {@code *WithOptions} calls and trusts the CA through the JVM's trust store (RuntimeOptions'
  * {@code ca} is not read by that runtime). The runtime keeps one HTTP client per host:port for
  * the whole JVM, made by the first call, so the first call's ignoreSSL decides for every later
- * call to that host:port. Three emulators with TLS, each with a CA of its own, show each case;
+ * call to that host:port. The legacy SDK (aliyun-java-sdk-core) verifies by default. Three
+ * emulators with TLS, each with a CA of its own, show each case;
  * the class runs in a JVM of its own (surefire's forkCount), as it sets the trust store.
  */
 class TeaTlsVerificationTest {
@@ -73,6 +76,15 @@ class TeaTlsVerificationTest {
             Exception stillRefused = assertThrows(Exception.class, () -> client(untrusted).describeRegionsWithOptions(
                     new DescribeRegionsRequest(), new RuntimeOptions().setIgnoreSSL(false).setCa(untrusted.getCaPem())));
             assertTrue(TlsTest.causes(stillRefused).contains("PKIX path building failed"), TlsTest.causes(stillRefused));
+            // The legacy SDK verifies by default: it refuses the same certificate.
+            var legacy = LegacySdkTest.target(untrusted, new com.aliyuncs.vpc.model.v20160428.DescribeRegionsRequest(),
+                    FormatType.JSON, REGION);
+            legacy.setSysProtocol(ProtocolType.HTTPS);
+            Exception legacyRefused = assertThrows(Exception.class,
+                    () -> LegacySdkTest.client(ROOT_AK, ROOT_SECRET).getAcsResponse(legacy));
+            assertTrue(TlsTest.causes(legacyRefused).contains("None of the TrustManagers trust this certificate chain"),
+                    TlsTest.causes(legacyRefused));
+            assertEquals(0, untrusted.requests().size());
 
             // The CA in the JVM's trust store, before the first call to that host:port: verified.
             trust(trusted.getCaPem());

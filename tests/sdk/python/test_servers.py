@@ -152,7 +152,7 @@ def test_gateways_with_exact_payloads(start_emu, kind):
         "SslVpnInternetIp": "", "Name": "free", "Description": "", "Spec": "5M", "Status": "active",
         "BusinessStatus": "Normal", "ChargeType": "PostpayByFlow", "IpsecVpn": "enable", "SslVpn": "enable",
         "SslMaxConnections": 10, "NetworkType": "public", "GatewayType": "Traditional", "VpnType": "Normal",
-        "AutoPropagate": True, "EnableBgp": False, "CreateTime": 1764547200000, "EndTime": 4102444800000,
+        "AutoPropagate": False, "EnableBgp": False, "CreateTime": 1764547200000, "EndTime": 4102444800000,
         "ResourceGroupId": "rg-free", "Tag": "", "EniInstanceIds": {"EniInstanceId": []},
         "Tags": {"Tag": [{"Key": "team", "Value": "vpn"}]}}
     expect_sent(emu, kind, "DescribeVpnGateway", VpnGatewayId=FREE_GW)

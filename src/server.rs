@@ -22,7 +22,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use crate::actions::{self, Call, Operation};
+use crate::actions::{self, Call, Operation, Product};
 use crate::app::AppState;
 use crate::auth::{Authenticator, Principal};
 use crate::clock::epoch_ms;
@@ -32,7 +32,7 @@ use crate::journal::Entry;
 use crate::logbuf::CallLine;
 use crate::protocol::params::{Decoded, decode_request, parse_format};
 use crate::protocol::render::{error_response, error_response_with_body, success_response};
-use crate::protocol::{API_VERSION, Format, Params, Reply, RpcRequest};
+use crate::protocol::{Format, Params, Reply, RpcRequest};
 use crate::state;
 
 /// The whole application, one request at a time: `/_emulator/` and below is the admin API
@@ -297,24 +297,30 @@ async fn serve(
     real_now: i64,
     decoded: &Decoded,
 ) -> Result<Reply, ApiError> {
+    let req = &decoded.request;
+    let asked_action = param_or_header(req, "Action", "x-acs-action");
+    let asked_version = param_or_header(req, "Version", "x-acs-version");
+    // `Version` tells the product (SPEC 14): VPC, or the ECS zone reads on the same port.
+    let product = asked_version.and_then(Product::of_version);
     // SPEC 8: the journal names the action whenever it is one the emulator knows, even when
     // the call is refused before the action is checked.
-    seen.action =
-        param_or_header(&decoded.request, "Action", "x-acs-action").and_then(actions::find);
-    seen.format = parse_format(decoded.request.params.get("Format"))?;
+    seen.action = asked_action.and_then(|name| product.unwrap_or(Product::Vpc).find(name));
+    seen.format = parse_format(req.params.get("Format"))?;
     if let Some(name) = &decoded.duplicate {
         return Err(ApiError::InvalidParameter(name.clone()));
     }
-    let req = &decoded.request;
     let limit = app.config.max_body_bytes;
-    let action_name = param_or_header(req, "Action", "x-acs-action")
-        .ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
-    let version = param_or_header(req, "Version", "x-acs-version")
-        .ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
-    if version != API_VERSION {
-        return Err(ApiError::InvalidVersion);
-    }
-    let action = actions::find(action_name).ok_or(ApiError::InvalidActionNotFound)?;
+    let action_name = asked_action.ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
+    asked_version.ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
+    let product = product.ok_or(ApiError::InvalidVersion)?;
+    let action = product.find(action_name).ok_or_else(|| match product {
+        Product::Vpc => ApiError::InvalidActionNotFound,
+        // No list of ECS actions is kept: every other ECS action is simply not emulated.
+        Product::Ecs => ApiError::NotImplemented {
+            product: product.label(),
+            action: action_name.to_owned(),
+        },
+    })?;
 
     let principal = {
         let world = app.world.read().unwrap_or_else(PoisonError::into_inner);

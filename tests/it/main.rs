@@ -18,6 +18,7 @@ mod persistence;
 mod properties;
 mod protocol;
 mod ram;
+mod replay;
 mod servers;
 mod tls;
 mod vpcs;

@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 use bytes::Bytes;
 use futures_util::FutureExt;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -27,6 +28,7 @@ use crate::app::AppState;
 use crate::auth::{Authenticator, Principal};
 use crate::clock::epoch_ms;
 use crate::config::{AuthMode, LogFormat};
+use crate::connection::{HEAD_READ_TIMEOUT, Watch, Watched, watchdog};
 use crate::error::ApiError;
 use crate::journal::Entry;
 use crate::logbuf::CallLine;
@@ -66,10 +68,14 @@ pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
         })
 }
 
-/// A client must send its request line and headers within this time.
-pub const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// A client must send its whole body within this time.
+/// A request body must arrive within this time, and never stall for longer than
+/// [`HEAD_READ_TIMEOUT`].
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request refused before its body was read (413 by `Content-Length`, a wrong path or
+/// method) still has this much of its body read and dropped, for at most [`DRAIN_TIME`], so
+/// that the client, still writing, reads the answer instead of a reset (SPEC 14).
+pub const DRAIN_BYTES: u64 = 64 * 1024 * 1024;
+pub const DRAIN_TIME: Duration = Duration::from_secs(5);
 /// A request head larger than this is answered by the HTTP layer: `414` for a long request
 /// line, `431` for long headers.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -93,10 +99,7 @@ pub async fn run_with_tls(
     tls: Option<Arc<crate::tls::Tls>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = service_fn(move |request: hyper::Request<Incoming>| {
-        let app = app.clone();
-        async move { Ok::<_, Infallible>(handle(app, request.map(Body::new)).await) }
-    });
+    let idle = Duration::from_secs(app.config.idle_timeout);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -113,19 +116,42 @@ pub async fn run_with_tls(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = service.clone();
+        let app = app.clone();
         let watcher = graceful.watcher();
+        // One connection: its requests mark the watch, and the watchdog closes it when it has
+        // been idle too long or spends too long on a request's head.
+        let watch = Watch::new();
+        let service = {
+            let watch = watch.clone();
+            service_fn(move |request: hyper::Request<Incoming>| {
+                let app = app.clone();
+                let watch = watch.clone();
+                async move {
+                    watch.serving();
+                    let response = handle(app, request.map(Body::new)).await;
+                    watch.idle();
+                    Ok::<_, Infallible>(response)
+                }
+            })
+        };
         macro_rules! serve {
             ($io:expr) => {{
                 let connection = http1::Builder::new()
                     .timer(TokioTimer::new())
-                    .header_read_timeout(HEAD_READ_TIMEOUT)
+                    // The watchdog keeps the time instead: hyper's timer would also run while
+                    // the connection is idle.
+                    .header_read_timeout(None)
                     // A client that shuts its side after sending still gets every answer (SPEC 13).
                     .half_close(true)
                     .max_buf_size(MAX_HEAD_BYTES)
-                    .serve_connection(TokioIo::new($io), service);
-                if let Err(e) = watcher.watch(connection).await {
-                    tracing::debug!(error = %e, "connection ended with an error");
+                    .serve_connection(TokioIo::new(Watched::new($io, watch.clone())), service);
+                tokio::select! {
+                    served = watcher.watch(connection) => {
+                        if let Err(e) = served {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                    }
+                    () = watchdog(&watch, idle) => {}
                 }
             }};
         }
@@ -134,10 +160,10 @@ pub async fn run_with_tls(
             continue;
         };
         tokio::spawn(async move {
-            // The first byte tells TLS from plain HTTP; a client that sends nothing, or whose
-            // handshake fails, is dropped within the head timeout.
+            // The first byte tells TLS from plain HTTP; a client that sends nothing is dropped
+            // after the idle time, and a handshake must end within the head's time.
             let mut first = [0u8; 1];
-            match tokio::time::timeout(HEAD_READ_TIMEOUT, stream.peek(&mut first)).await {
+            match tokio::time::timeout(idle, stream.peek(&mut first)).await {
                 Ok(Ok(1)) if first[0] == crate::tls::HANDSHAKE => {
                     match tokio::time::timeout(HEAD_READ_TIMEOUT, tls.acceptor.accept(stream)).await
                     {
@@ -245,20 +271,23 @@ async fn process(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    if uri.path() != "/" {
-        return Err(ApiError::InvalidActionNotFound);
-    }
-    if method != Method::GET && method != Method::POST {
-        return Err(ApiError::UnsupportedHttpMethod);
-    }
     let limit = app.config.max_body_bytes;
-    let too_large = ApiError::RequestEntityTooLarge { limit };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large);
+    let refused = if uri.path() != "/" {
+        Some(ApiError::InvalidActionNotFound)
+    } else if method != Method::GET && method != Method::POST {
+        Some(ApiError::UnsupportedHttpMethod)
+    } else if declared.is_some_and(|n| n > limit as u64) {
+        Some(ApiError::RequestEntityTooLarge { limit })
+    } else {
+        None
+    };
+    if let Some(error) = refused {
+        drain(body).await;
+        return Err(error);
     }
     let body = if HttpBody::is_end_stream(&body) {
         // No body at all (a GET, mostly): nothing to wait for, so no timer to set.
@@ -273,21 +302,66 @@ async fn process(
     result
 }
 
-/// The whole body, within [`BODY_READ_TIMEOUT`] and `limit` bytes.
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    let read = tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit));
-    read.await
-        .map_err(|_| ApiError::InvalidParameter("Body".into()))?
-        .map_err(|e| {
-            let inner = e.into_inner();
-            if inner.is::<http_body_util::LengthLimitError>() {
-                ApiError::RequestEntityTooLarge { limit }
-            } else {
+/// The whole body, within [`BODY_READ_TIMEOUT`] and `limit` bytes, each piece within
+/// [`HEAD_READ_TIMEOUT`] of the one before. Past `limit`, the rest is drained before the 413.
+async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    let deadline = tokio::time::Instant::now() + BODY_READ_TIMEOUT;
+    // One piece, the common case, is kept as it came; more are gathered.
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Vec<u8> = Vec::new();
+    loop {
+        let wait = deadline
+            .saturating_duration_since(tokio::time::Instant::now())
+            .min(HEAD_READ_TIMEOUT);
+        let frame = match tokio::time::timeout(wait, body.frame()).await {
+            Err(_) => return Err(ApiError::InvalidParameter("Body".into())),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
                 // A body that broke off or is not valid chunked encoding.
-                tracing::debug!(error = %inner, "cannot read the request body");
-                ApiError::InvalidParameter("Body".into())
+                tracing::debug!(error = %e, "cannot read the request body");
+                return Err(ApiError::InvalidParameter("Body".into()));
             }
-        })
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        let held = first.as_ref().map_or(0, Bytes::len) + gathered.len();
+        if held + data.len() > limit {
+            drain(body).await;
+            return Err(ApiError::RequestEntityTooLarge { limit });
+        }
+        match first.take() {
+            None if gathered.is_empty() => first = Some(data),
+            Some(earlier) => {
+                gathered.extend_from_slice(&earlier);
+                gathered.extend_from_slice(&data);
+            }
+            None => gathered.extend_from_slice(&data),
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(gathered)))
+}
+
+/// Reads and drops what is left of a refused request's body, up to [`DRAIN_BYTES`] and
+/// [`DRAIN_TIME`]: a client still writing it then reads the answer rather than a reset. A
+/// body left over past those limits closes the connection after the answer.
+async fn drain(mut body: Body) {
+    if HttpBody::is_end_stream(&body) {
+        return;
+    }
+    let mut left = DRAIN_BYTES;
+    let read = async {
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Some(data) = frame.data_ref() {
+                let Some(rest) = left.checked_sub(data.len() as u64) else {
+                    return;
+                };
+                left = rest;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, read).await;
 }
 
 /// The checks of SPEC 3.3 from `Format` on, and the action.

@@ -296,7 +296,7 @@ async fn the_journal_records_every_call_without_secrets() {
     );
     // A known action refused before the action itself is checked is still journaled under it.
     modify(CERT1, &[])
-        .set("Version", "2014-05-26")
+        .set("Version", "2017-01-01")
         .send(&app)
         .await
         .assert_error(

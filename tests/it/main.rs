@@ -19,6 +19,7 @@ mod modify;
 mod persistence;
 mod properties;
 mod protocol;
+mod readme;
 mod ram;
 mod replay;
 mod servers;

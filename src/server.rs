@@ -2,6 +2,7 @@
 //! SPEC section 3.3 (method and path → body size → Format → duplicate parameter →
 //! Action/Version → authentication → action), logging, and [`run`].
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::convert::Infallible;
 use std::future::Future;
@@ -23,14 +24,14 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use crate::actions::{self, Call, Operation, Product};
+use crate::actions::{self, Call, Operation, Product, api_table};
 use crate::app::AppState;
 use crate::auth::{Authenticator, Principal};
 use crate::clock::epoch_ms;
 use crate::config::{AuthMode, LogFormat};
 use crate::connection::{HEAD_READ_TIMEOUT, Watch, Watched, watchdog};
 use crate::error::ApiError;
-use crate::journal::Entry;
+use crate::journal::{Entry, MAX_USER_AGENT_BYTES, cut_to};
 use crate::logbuf::CallLine;
 use crate::protocol::params::{Decoded, decode_request, parse_format};
 use crate::protocol::render::{error_response, error_response_with_body, success_response};
@@ -44,12 +45,18 @@ use crate::state;
 /// One function rather than an axum `Router`: two prefixes need no route table, and skipping
 /// one (its matching, boxed futures and per-request extensions) made every API call cheaper.
 pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
+    handle_on(app, request, false).await
+}
+
+/// [`handle`] for a request that came over HTTPS (`https`) or plain HTTP, as the journal
+/// records it.
+pub async fn handle_on(app: Arc<AppState>, request: Request, https: bool) -> Response {
     let admin = request.uri().path().starts_with("/_emulator/");
     let answer = async move {
         if admin {
             crate::admin::handle(app, request).await
         } else {
-            rpc(app, request).await
+            rpc(app, request, https).await
         }
     };
     AssertUnwindSafe(answer)
@@ -123,19 +130,22 @@ pub async fn run_with_tls(
         let watch = Watch::new();
         let service = {
             let watch = watch.clone();
-            service_fn(move |request: hyper::Request<Incoming>| {
-                let app = app.clone();
+            move |https: bool| {
                 let watch = watch.clone();
-                async move {
-                    watch.serving();
-                    let response = handle(app, request.map(Body::new)).await;
-                    watch.idle();
-                    Ok::<_, Infallible>(response)
-                }
-            })
+                service_fn(move |request: hyper::Request<Incoming>| {
+                    let app = app.clone();
+                    let watch = watch.clone();
+                    async move {
+                        watch.serving();
+                        let response = handle_on(app, request.map(Body::new), https).await;
+                        watch.idle();
+                        Ok::<_, Infallible>(response)
+                    }
+                })
+            }
         };
         macro_rules! serve {
-            ($io:expr) => {{
+            ($io:expr, $https:expr) => {{
                 let connection = http1::Builder::new()
                     .timer(TokioTimer::new())
                     // The watchdog keeps the time instead: hyper's timer would also run while
@@ -144,7 +154,10 @@ pub async fn run_with_tls(
                     // A client that shuts its side after sending still gets every answer (SPEC 13).
                     .half_close(true)
                     .max_buf_size(MAX_HEAD_BYTES)
-                    .serve_connection(TokioIo::new(Watched::new($io, watch.clone())), service);
+                    .serve_connection(
+                        TokioIo::new(Watched::new($io, watch.clone())),
+                        service($https),
+                    );
                 tokio::select! {
                     served = watcher.watch(connection) => {
                         if let Err(e) = served {
@@ -156,7 +169,28 @@ pub async fn run_with_tls(
             }};
         }
         let Some(tls) = tls.clone() else {
-            tokio::spawn(async move { serve!(stream) });
+            tokio::spawn(async move {
+                // A client that speaks TLS to a plain-HTTP server gets a bare protocol error
+                // from its TLS library; the log says what to change (SPEC 14).
+                let mut first = [0u8; 1];
+                match tokio::time::timeout(idle, stream.peek(&mut first)).await {
+                    Ok(Ok(1)) if first[0] == crate::tls::HANDSHAKE => {
+                        let peer = stream
+                            .peer_addr()
+                            .map_or_else(|_| "a client".to_owned(), |a| a.to_string());
+                        tracing::warn!(
+                            "{peer} opened a TLS (HTTPS) handshake, but this emulator serves plain HTTP: \
+                             start it with --tls, or set the client's protocol to HTTP (the Tea \
+                             SDKs' Config protocol, the legacy SDKs' protocol or scheme, the \
+                             Terraform provider's protocol, the aliyun CLI's --insecure)"
+                        );
+                        // HTTP's refusal of it is what the client's TLS library reports.
+                        serve!(stream, false)
+                    }
+                    Ok(Ok(1)) => serve!(stream, false),
+                    _ => {}
+                }
+            });
             continue;
         };
         tokio::spawn(async move {
@@ -167,12 +201,12 @@ pub async fn run_with_tls(
                 Ok(Ok(1)) if first[0] == crate::tls::HANDSHAKE => {
                     match tokio::time::timeout(HEAD_READ_TIMEOUT, tls.acceptor.accept(stream)).await
                     {
-                        Ok(Ok(stream)) => serve!(stream),
+                        Ok(Ok(stream)) => serve!(stream, true),
                         Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
                         Err(_) => tracing::debug!("TLS handshake timed out"),
                     }
                 }
-                Ok(Ok(1)) => serve!(stream),
+                Ok(Ok(1)) => serve!(stream, false),
                 _ => {}
             }
         });
@@ -182,24 +216,52 @@ pub async fn run_with_tls(
     Ok(())
 }
 
-/// What the pipeline learnt about a call, for the answer and the log line.
+/// What the pipeline learnt about a call, for the answer, the log line and the journal.
 #[derive(Default)]
 struct Seen {
     format: Format,
+    /// The operation, when the action asked for is one the emulator knows.
     action: Option<&'static Operation>,
+    /// The action asked for, known or not (SPEC 14).
+    asked: Option<Cow<'static, str>>,
+    product: Option<Product>,
+    version: Option<Cow<'static, str>>,
+    /// `V1`, `ACS3` or `none`.
+    signature: &'static str,
     principal: Option<Principal>,
     params: Params,
 }
 
-async fn rpc(app: Arc<AppState>, request: Request) -> Response {
+/// A name the emulator does not know, as the journal keeps it: borrowed when it is a known
+/// one, else a copy cut to [`MAX_USER_AGENT_BYTES`].
+fn named(known: Option<&'static str>, asked: &str) -> Cow<'static, str> {
+    match known {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(cut_to(asked, MAX_USER_AGENT_BYTES).into_owned()),
+    }
+}
+
+async fn rpc(app: Arc<AppState>, request: Request, https: bool) -> Response {
     // Real time, read once: the signature window, token expiry, the emulator clock and the
     // journal all take it from here.
     let started = SystemTime::now();
     let real_now = epoch_ms(started);
     let request_id = app.ids.request_id();
-    let mut seen = Seen::default();
+    let mut seen = Seen {
+        signature: "none",
+        ..Seen::default()
+    };
     // The whole request, not extractors: those would copy the headers.
     let (parts, body) = request.into_parts();
+    let method: Cow<'static, str> = match parts.method {
+        Method::GET => Cow::Borrowed("GET"),
+        Method::POST => Cow::Borrowed("POST"),
+        ref other => Cow::Owned(cut_to(other.as_str(), MAX_USER_AGENT_BYTES).into_owned()),
+    };
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .map(|v| cut_to(&String::from_utf8_lossy(v.as_bytes()), MAX_USER_AGENT_BYTES).into_owned());
     let result = process(
         &app,
         &mut seen,
@@ -231,7 +293,8 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
         .map_or(0, |d| d.as_micros() as u64);
     CallLine {
         request_id: &request_id,
-        action: seen.action.map(|op| op.name),
+        action: seen.asked.as_deref(),
+        version: seen.version.as_deref(),
         principal: principal.as_deref(),
         status,
         code: code.as_deref(),
@@ -242,7 +305,13 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
     app.journal.push(Entry {
         time: real_now,
         request_id,
-        action: seen.action.map(|op| op.name),
+        action: seen.asked,
+        product: seen.product.map(Product::name),
+        version: seen.version,
+        method,
+        scheme: if https { "https" } else { "http" },
+        signature: seen.signature,
+        user_agent,
         account_id: seen.principal.map(|p| p.account_id),
         principal,
         params: seen.params,
@@ -376,9 +445,28 @@ async fn serve(
     let asked_version = param_or_header(req, "Version", "x-acs-version");
     // `Version` tells the product (SPEC 14): VPC, or the ECS zone reads on the same port.
     let product = asked_version.and_then(Product::of_version);
-    // SPEC 8: the journal names the action whenever it is one the emulator knows, even when
-    // the call is refused before the action is checked.
+    // SPEC 8 and 14: the journal names the action asked for, known or not, with its version,
+    // even when the call is refused before the action is checked.
     seen.action = asked_action.and_then(|name| product.unwrap_or(Product::Vpc).find(name));
+    seen.asked = asked_action.map(|name| named(seen.action.map(|op| op.name), name));
+    seen.product = product;
+    seen.version = asked_version.map(|v| {
+        let known = [crate::protocol::API_VERSION, actions::ECS_VERSION]
+            .into_iter()
+            .find(|k| *k == v);
+        named(known, v)
+    });
+    seen.signature = if req
+        .headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|a| a.as_bytes().starts_with(b"ACS3-"))
+    {
+        "ACS3"
+    } else if req.params.get("Signature").is_some() {
+        "V1"
+    } else {
+        "none"
+    };
     seen.format = parse_format(req.params.get("Format"))?;
     if let Some(name) = &decoded.duplicate {
         return Err(ApiError::InvalidParameter(name.clone()));
@@ -387,13 +475,18 @@ async fn serve(
     let action_name = asked_action.ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
     asked_version.ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
     let product = product.ok_or(ApiError::InvalidVersion)?;
-    let action = product.find(action_name).ok_or_else(|| match product {
-        Product::Vpc => ApiError::InvalidActionNotFound,
-        // No list of ECS actions is kept: every other ECS action is simply not emulated.
-        Product::Ecs => ApiError::NotImplemented {
-            product: product.label(),
-            action: action_name.to_owned(),
-        },
+    let action = product.find(action_name).ok_or_else(|| {
+        // An action the API has is not emulated (SPEC 14); any other name is unknown, as on
+        // the real gateway. Only ECS's zone reads are in the table, so every other ECS action
+        // is simply not emulated.
+        if product == Product::Ecs || api_table::lookup(product.name(), action_name).is_some() {
+            ApiError::NotImplemented {
+                product: product.label(),
+                action: action_name.to_owned(),
+            }
+        } else {
+            ApiError::InvalidActionNotFound
+        }
     })?;
 
     let principal = {

@@ -8,6 +8,7 @@
 //! Adding an operation: one file with its `OPERATION` and its `run`, one line in
 //! [`OPERATIONS`], and, if it changes state, one [`crate::state::Change`] variant.
 
+pub mod api_table;
 pub mod ecs;
 pub mod region;
 pub mod route_table;

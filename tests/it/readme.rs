@@ -33,7 +33,8 @@ fn every_example_block_of_the_readme_is_its_file() {
         let file = std::fs::read_to_string(root.join(path))
             .unwrap_or_else(|e| panic!("README line {}: {path}: {e}", i + 1));
         assert_eq!(
-            body, file,
+            body,
+            file,
             "README line {}: the block differs from {path}; copy the file into the README",
             i + 1
         );

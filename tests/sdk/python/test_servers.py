@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import copy
 import json
+import pathlib
 import re
 import time
 
 import pytest
 
 from admin import advance_clock, journal, ok
-from emulator import REPO
 from sdk import (ACCOUNT_ID, CLIENT_KINDS, GATEWAY_ID, MSG, REGION, REQUEST_ID_RE, RESOURCE_GROUP, SERVER_ID,
                  assert_error_envelope, make_client)
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.parametrize("kind", CLIENT_KINDS)
 

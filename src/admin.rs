@@ -58,6 +58,7 @@ const CALLS: &[(&str, &str)] = &[
     ("ui", "GET"),
     ("view", "GET"),
     ("catalogue", "GET"),
+    ("coverage", "GET"),
     ("ca.pem", "GET"),
 ];
 
@@ -83,6 +84,7 @@ fn router() -> &'static Router<Arc<AppState>> {
             .route("/_emulator/ui", get(console))
             .route("/_emulator/view", get(view))
             .route("/_emulator/catalogue", get(catalogue))
+            .route("/_emulator/coverage", get(coverage))
             .route("/_emulator/ca.pem", get(ca_pem))
             .fallback(unknown_call)
             .method_not_allowed_fallback(wrong_method)
@@ -232,6 +234,40 @@ async fn catalogue(State(app): State<Arc<AppState>>) -> Response {
         .map(|op| op.name)
         .collect();
     Json(json!({ "Codes": codes, "Actions": actions })).into_response()
+}
+
+/// `GET /_emulator/coverage` (SPEC 14): every action of the API's metadata, whether the
+/// emulator implements it and, if so, which SDK suites and tool replays exercise it.
+async fn coverage() -> Response {
+    use crate::actions::{Product, api_table};
+    let actions: Vec<Value> = api_table::all()
+        .iter()
+        .map(|a| {
+            let product = if a.product == "Ecs" {
+                Product::Ecs
+            } else {
+                Product::Vpc
+            };
+            let emulated = product.find(a.name).is_some();
+            let mut item = json!({
+                "Product": a.product,
+                "Version": a.version,
+                "Action": a.name,
+                "Emulated": emulated,
+            });
+            if emulated {
+                item["ExercisedBy"] = a
+                    .exercised_by
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .collect();
+            }
+            item
+        })
+        .collect();
+    let emulated = actions.iter().filter(|a| a["Emulated"] == true).count();
+    Json(json!({ "Emulated": emulated, "Total": actions.len(), "Actions": actions }))
+        .into_response()
 }
 
 async fn read_clock(State(app): State<Arc<AppState>>) -> Response {

@@ -95,6 +95,10 @@ pub struct Config {
     /// always fit the 32-bit offsets they are kept by).
     #[arg(long, env = "VPC_EMULATOR_MAX_BODY_BYTES", default_value_t = 1_048_576, value_parser = body_limit)]
     pub max_body_bytes: usize,
+    /// How long an idle keep-alive connection stays open, in seconds (SPEC 14): clients that
+    /// keep pooled connections and retry with back-off reuse them.
+    #[arg(long, env = "VPC_EMULATOR_IDLE_TIMEOUT", default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
     /// Log line format (stderr, one line per API call).
     #[arg(long, env = "VPC_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -138,6 +142,7 @@ impl Default for Config {
             seed: None,
             idempotency_ttl: 86_400,
             max_body_bytes: 1_048_576,
+            idle_timeout: 75,
             log_format: LogFormat::Text,
             gateway_busy_ms: 0,
             tls: false,

@@ -96,6 +96,10 @@ catalogue! {
     /// An action the emulator does not implement, or a path other than `/`.
     InvalidActionNotFound => "InvalidAction.NotFound", S::NOT_FOUND,
         "Specified api is not found, please check your url and method.";
+    /// An action of the API's metadata that the emulator does not implement (SPEC 14);
+    /// `product` is the name and version, e.g. `VPC 2016-04-28`.
+    NotImplemented { product: &'static str, action: String } => "NotImplemented", S::NOT_IMPLEMENTED,
+        format!("The action {action} of {product} is not emulated by aliyun-vpc-emulator {}; the emulated actions are listed at GET /_emulator/coverage.", env!("CARGO_PKG_VERSION"));
     /// A method other than GET or POST.
     UnsupportedHttpMethod => "UnsupportedHTTPMethod", S::FORBIDDEN, "This http method not supported.";
     /// Credentials without a signature, or a signature we cannot read.
@@ -235,6 +239,10 @@ impl ApiError {
             InvalidParameter(p()),
             InvalidVersion,
             InvalidActionNotFound,
+            NotImplemented {
+                product: "VPC 2016-04-28",
+                action: p(),
+            },
             UnsupportedHttpMethod,
             IncompleteSignature,
             SignatureDoesNotMatch {

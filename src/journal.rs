@@ -21,12 +21,21 @@ pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_REFUSED_VALUE_BYTES: usize = 4 * 1024;
 pub const CUT_MARK: &str = "...[cut]";
 
+/// A `User-Agent`, and an action name or version the emulator does not know, are kept up to
+/// this many bytes.
+pub const MAX_USER_AGENT_BYTES: usize = 512;
+
 /// `value` cut to at most [`MAX_REFUSED_VALUE_BYTES`] (at a character boundary), marked.
 fn cut(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.len() <= MAX_REFUSED_VALUE_BYTES {
+    cut_to(value, MAX_REFUSED_VALUE_BYTES)
+}
+
+/// `value` cut to at most `max` bytes (at a character boundary), marked.
+pub fn cut_to(value: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if value.len() <= max {
         return value.into();
     }
-    let mut end = MAX_REFUSED_VALUE_BYTES;
+    let mut end = max;
     while !value.is_char_boundary(end) {
         end -= 1;
     }
@@ -39,7 +48,21 @@ pub struct Entry {
     /// Real time, epoch milliseconds.
     pub time: i64,
     pub request_id: String,
-    pub action: Option<&'static str>,
+    /// The action asked for (`Action`, or `x-acs-action` for ACS3), emulated or not; null
+    /// only when the call named none (SPEC 14).
+    pub action: Option<Cow<'static, str>>,
+    /// `Vpc` or `Ecs`, from `Version`; null for a version of neither.
+    pub product: Option<&'static str>,
+    /// The `Version` asked for, as given.
+    pub version: Option<Cow<'static, str>>,
+    /// The HTTP method, e.g. `POST`.
+    pub method: Cow<'static, str>,
+    /// `http` or `https`.
+    pub scheme: &'static str,
+    /// `V1`, `ACS3` or `none`: how the call was signed.
+    pub signature: &'static str,
+    /// The client's `User-Agent`, cut to [`MAX_USER_AGENT_BYTES`].
+    pub user_agent: Option<String>,
     pub account_id: Option<String>,
     /// `root`, `user:{UserName}` or `anonymous`; null when refused before authentication.
     pub principal: Option<Cow<'static, str>>,
@@ -83,10 +106,14 @@ impl Entry {
             + self.account_id.as_ref().map_or(0, String::capacity)
             + self.code.as_ref().map_or(0, String::capacity)
             + self.response.len()
-            + match &self.principal {
-                Some(Cow::Owned(p)) => p.capacity(),
-                _ => 0,
-            }
+            + self.user_agent.as_ref().map_or(0, String::capacity)
+            + [&self.principal, &self.action, &self.version]
+                .into_iter()
+                .map(|text| match text {
+                    Some(Cow::Owned(t)) => t.capacity(),
+                    _ => 0,
+                })
+                .sum::<usize>()
     }
 }
 
@@ -141,7 +168,7 @@ impl Journal {
             .entries
             .iter()
             .map(|(e, _)| e)
-            .filter(|e| action.is_none_or(|a| e.action == Some(a)))
+            .filter(|e| action.is_none_or(|a| e.action.as_deref() == Some(a)))
             .collect();
         let skip = limit.map_or(0, |n| matching.len().saturating_sub(n));
         matching.into_iter().skip(skip).cloned().collect()
@@ -169,7 +196,13 @@ mod tests {
         Entry {
             time: n as i64,
             request_id: n.to_string(),
-            action: Some(action),
+            action: Some(Cow::Borrowed(action)),
+            product: Some("Vpc"),
+            version: Some(Cow::Borrowed("2016-04-28")),
+            method: Cow::Borrowed("GET"),
+            scheme: "http",
+            signature: "none",
+            user_agent: None,
             account_id: None,
             principal: None,
             params: Params::default(),

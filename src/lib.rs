@@ -8,6 +8,7 @@
 //! - [`config`]: flags and environment variables (section 2).
 //! - [`app`]: [`AppState`], what every request reaches, and its bootstrap from the fixtures and
 //!   the state file; the admin API and the RPC pipeline both depend on it.
+//! - [`connection`]: how long a connection may stay idle, or spend on a request's head.
 //! - [`server`]: [`handle`] (admin API or API call, by path), the RPC pipeline in the check
 //!   order of section 3.3, [`run`].
 //! - [`protocol`]: HTTP in (query, form body, `Format`) and JSON/XML out (section 3).
@@ -39,6 +40,7 @@ pub mod auth;
 pub mod cidr;
 pub mod clock;
 pub mod config;
+pub mod connection;
 pub mod error;
 pub mod faults;
 pub mod healthcheck;

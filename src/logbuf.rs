@@ -179,6 +179,7 @@ pub fn start_writer() {
 pub struct CallLine<'a> {
     pub request_id: &'a str,
     pub action: Option<&'a str>,
+    pub version: Option<&'a str>,
     pub principal: Option<&'a str>,
     pub status: u16,
     pub code: Option<&'a str>,
@@ -211,6 +212,7 @@ impl CallLine<'_> {
                     "message": "api call",
                     "request_id": self.request_id,
                     "action": self.action,
+                    "version": self.version,
                     "principal": self.principal,
                     "status": self.status,
                     "code": self.code,
@@ -225,6 +227,8 @@ impl CallLine<'_> {
             push_debug(out, self.request_id);
             out.extend_from_slice(b" action=");
             push_debug(out, self.action.unwrap_or("-"));
+            out.extend_from_slice(b" version=");
+            push_debug(out, self.version.unwrap_or("-"));
             out.extend_from_slice(b" principal=");
             push_debug(out, self.principal.unwrap_or("-"));
             out.extend_from_slice(b" status=");
@@ -345,6 +349,7 @@ mod tests {
         let line = CallLine {
             request_id: "5A0C1B2E-0000-4000-8000-000000000001",
             action: Some("ModifySslVpnClientCert"),
+            version: Some("2016-04-28"),
             principal: Some("user:dev \"ops\""),
             status: 403,
             code: Some("Forbbiden.SubUser"),
@@ -356,12 +361,13 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "2026-11-29T06:10:55.012345Z  INFO aliyun_vpc_emulator::server: api call \
              request_id=\"5A0C1B2E-0000-4000-8000-000000000001\" \
-             action=\"ModifySslVpnClientCert\" principal=\"user:dev \\\"ops\\\"\" status=403 \
+             action=\"ModifySslVpnClientCert\" version=\"2016-04-28\" principal=\"user:dev \\\"ops\\\"\" status=403 \
              code=\"Forbbiden.SubUser\" micros=42\n"
         );
         let refused = CallLine {
             request_id: "R",
             action: None,
+            version: None,
             principal: None,
             status: 400,
             code: None,
@@ -372,7 +378,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "1970-01-01T00:00:59.999999Z  INFO aliyun_vpc_emulator::server: api call \
-             request_id=\"R\" action=\"-\" principal=\"-\" status=400 micros=0\n"
+             request_id=\"R\" action=\"-\" version=\"-\" principal=\"-\" status=400 micros=0\n"
         );
     }
 
@@ -381,6 +387,7 @@ mod tests {
         let line = CallLine {
             request_id: "R",
             action: Some("DescribeRegions"),
+            version: Some("2016-04-28"),
             principal: Some("root"),
             status: 200,
             code: None,

@@ -2,6 +2,7 @@
 //! SPEC section 3.3 (method and path → body size → Format → duplicate parameter →
 //! Action/Version → authentication → action), logging, and [`run`].
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::convert::Infallible;
 use std::future::Future;
@@ -15,6 +16,7 @@ use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 use bytes::Bytes;
 use futures_util::FutureExt;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -22,17 +24,18 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use crate::actions::{self, Call, Operation};
+use crate::actions::{self, Call, Operation, Product, api_table};
 use crate::app::AppState;
 use crate::auth::{Authenticator, Principal};
 use crate::clock::epoch_ms;
 use crate::config::{AuthMode, LogFormat};
+use crate::connection::{HEAD_READ_TIMEOUT, Watch, Watched, watchdog};
 use crate::error::ApiError;
-use crate::journal::Entry;
+use crate::journal::{Entry, MAX_USER_AGENT_BYTES, cut_to};
 use crate::logbuf::CallLine;
 use crate::protocol::params::{Decoded, decode_request, parse_format};
 use crate::protocol::render::{error_response, error_response_with_body, success_response};
-use crate::protocol::{API_VERSION, Format, Params, Reply, RpcRequest};
+use crate::protocol::{Format, Params, Reply, RpcRequest};
 use crate::state;
 
 /// The whole application, one request at a time: `/_emulator/` and below is the admin API
@@ -42,12 +45,18 @@ use crate::state;
 /// One function rather than an axum `Router`: two prefixes need no route table, and skipping
 /// one (its matching, boxed futures and per-request extensions) made every API call cheaper.
 pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
+    handle_on(app, request, false).await
+}
+
+/// [`handle`] for a request that came over HTTPS (`https`) or plain HTTP, as the journal
+/// records it.
+pub async fn handle_on(app: Arc<AppState>, request: Request, https: bool) -> Response {
     let admin = request.uri().path().starts_with("/_emulator/");
     let answer = async move {
         if admin {
             crate::admin::handle(app, request).await
         } else {
-            rpc(app, request).await
+            rpc(app, request, https).await
         }
     };
     AssertUnwindSafe(answer)
@@ -66,10 +75,14 @@ pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
         })
 }
 
-/// A client must send its request line and headers within this time.
-pub const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// A client must send its whole body within this time.
+/// A request body must arrive within this time, and never stall for longer than
+/// [`HEAD_READ_TIMEOUT`].
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request refused before its body was read (413 by `Content-Length`, a wrong path or
+/// method) still has this much of its body read and dropped, for at most [`DRAIN_TIME`], so
+/// that the client, still writing, reads the answer instead of a reset (SPEC 14).
+pub const DRAIN_BYTES: u64 = 64 * 1024 * 1024;
+pub const DRAIN_TIME: Duration = Duration::from_secs(5);
 /// A request head larger than this is answered by the HTTP layer: `414` for a long request
 /// line, `431` for long headers.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -93,10 +106,7 @@ pub async fn run_with_tls(
     tls: Option<Arc<crate::tls::Tls>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = service_fn(move |request: hyper::Request<Incoming>| {
-        let app = app.clone();
-        async move { Ok::<_, Infallible>(handle(app, request.map(Body::new)).await) }
-    });
+    let idle = Duration::from_secs(app.config.idle_timeout);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -113,40 +123,90 @@ pub async fn run_with_tls(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = service.clone();
+        let app = app.clone();
         let watcher = graceful.watcher();
+        // One connection: its requests mark the watch, and the watchdog closes it when it has
+        // been idle too long or spends too long on a request's head.
+        let watch = Watch::new();
+        let service = {
+            let watch = watch.clone();
+            move |https: bool| {
+                let watch = watch.clone();
+                service_fn(move |request: hyper::Request<Incoming>| {
+                    let app = app.clone();
+                    let watch = watch.clone();
+                    async move {
+                        watch.serving();
+                        let response = handle_on(app, request.map(Body::new), https).await;
+                        watch.idle();
+                        Ok::<_, Infallible>(response)
+                    }
+                })
+            }
+        };
         macro_rules! serve {
-            ($io:expr) => {{
+            ($io:expr, $https:expr) => {{
                 let connection = http1::Builder::new()
                     .timer(TokioTimer::new())
-                    .header_read_timeout(HEAD_READ_TIMEOUT)
+                    // The watchdog keeps the time instead: hyper's timer would also run while
+                    // the connection is idle.
+                    .header_read_timeout(None)
                     // A client that shuts its side after sending still gets every answer (SPEC 13).
                     .half_close(true)
                     .max_buf_size(MAX_HEAD_BYTES)
-                    .serve_connection(TokioIo::new($io), service);
-                if let Err(e) = watcher.watch(connection).await {
-                    tracing::debug!(error = %e, "connection ended with an error");
+                    .serve_connection(
+                        TokioIo::new(Watched::new($io, watch.clone())),
+                        service($https),
+                    );
+                tokio::select! {
+                    served = watcher.watch(connection) => {
+                        if let Err(e) = served {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                    }
+                    () = watchdog(&watch, idle) => {}
                 }
             }};
         }
         let Some(tls) = tls.clone() else {
-            tokio::spawn(async move { serve!(stream) });
+            tokio::spawn(async move {
+                // A client that speaks TLS to a plain-HTTP server gets a bare protocol error
+                // from its TLS library; the log says what to change (SPEC 14).
+                let mut first = [0u8; 1];
+                match tokio::time::timeout(idle, stream.peek(&mut first)).await {
+                    Ok(Ok(1)) if first[0] == crate::tls::HANDSHAKE => {
+                        let peer = stream
+                            .peer_addr()
+                            .map_or_else(|_| "a client".to_owned(), |a| a.to_string());
+                        tracing::warn!(
+                            "{peer} opened a TLS (HTTPS) handshake, but this emulator serves plain HTTP: \
+                             start it with --tls, or set the client's protocol to HTTP (the Tea \
+                             SDKs' Config protocol, the legacy SDKs' protocol or scheme, the \
+                             Terraform provider's protocol, the aliyun CLI's --insecure)"
+                        );
+                        // HTTP's refusal of it is what the client's TLS library reports.
+                        serve!(stream, false)
+                    }
+                    Ok(Ok(1)) => serve!(stream, false),
+                    _ => {}
+                }
+            });
             continue;
         };
         tokio::spawn(async move {
-            // The first byte tells TLS from plain HTTP; a client that sends nothing, or whose
-            // handshake fails, is dropped within the head timeout.
+            // The first byte tells TLS from plain HTTP; a client that sends nothing is dropped
+            // after the idle time, and a handshake must end within the head's time.
             let mut first = [0u8; 1];
-            match tokio::time::timeout(HEAD_READ_TIMEOUT, stream.peek(&mut first)).await {
+            match tokio::time::timeout(idle, stream.peek(&mut first)).await {
                 Ok(Ok(1)) if first[0] == crate::tls::HANDSHAKE => {
                     match tokio::time::timeout(HEAD_READ_TIMEOUT, tls.acceptor.accept(stream)).await
                     {
-                        Ok(Ok(stream)) => serve!(stream),
+                        Ok(Ok(stream)) => serve!(stream, true),
                         Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
                         Err(_) => tracing::debug!("TLS handshake timed out"),
                     }
                 }
-                Ok(Ok(1)) => serve!(stream),
+                Ok(Ok(1)) => serve!(stream, false),
                 _ => {}
             }
         });
@@ -156,24 +216,52 @@ pub async fn run_with_tls(
     Ok(())
 }
 
-/// What the pipeline learnt about a call, for the answer and the log line.
+/// What the pipeline learnt about a call, for the answer, the log line and the journal.
 #[derive(Default)]
 struct Seen {
     format: Format,
+    /// The operation, when the action asked for is one the emulator knows.
     action: Option<&'static Operation>,
+    /// The action asked for, known or not (SPEC 14).
+    asked: Option<Cow<'static, str>>,
+    product: Option<Product>,
+    version: Option<Cow<'static, str>>,
+    /// `V1`, `ACS3` or `none`.
+    signature: &'static str,
     principal: Option<Principal>,
     params: Params,
 }
 
-async fn rpc(app: Arc<AppState>, request: Request) -> Response {
+/// A name the emulator does not know, as the journal keeps it: borrowed when it is a known
+/// one, else a copy cut to [`MAX_USER_AGENT_BYTES`].
+fn named(known: Option<&'static str>, asked: &str) -> Cow<'static, str> {
+    match known {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(cut_to(asked, MAX_USER_AGENT_BYTES).into_owned()),
+    }
+}
+
+async fn rpc(app: Arc<AppState>, request: Request, https: bool) -> Response {
     // Real time, read once: the signature window, token expiry, the emulator clock and the
     // journal all take it from here.
     let started = SystemTime::now();
     let real_now = epoch_ms(started);
     let request_id = app.ids.request_id();
-    let mut seen = Seen::default();
+    let mut seen = Seen {
+        signature: "none",
+        ..Seen::default()
+    };
     // The whole request, not extractors: those would copy the headers.
     let (parts, body) = request.into_parts();
+    let method: Cow<'static, str> = match parts.method {
+        Method::GET => Cow::Borrowed("GET"),
+        Method::POST => Cow::Borrowed("POST"),
+        ref other => Cow::Owned(cut_to(other.as_str(), MAX_USER_AGENT_BYTES).into_owned()),
+    };
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .map(|v| cut_to(&String::from_utf8_lossy(v.as_bytes()), MAX_USER_AGENT_BYTES).into_owned());
     let result = process(
         &app,
         &mut seen,
@@ -205,7 +293,8 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
         .map_or(0, |d| d.as_micros() as u64);
     CallLine {
         request_id: &request_id,
-        action: seen.action.map(|op| op.name),
+        action: seen.asked.as_deref(),
+        version: seen.version.as_deref(),
         principal: principal.as_deref(),
         status,
         code: code.as_deref(),
@@ -216,7 +305,13 @@ async fn rpc(app: Arc<AppState>, request: Request) -> Response {
     app.journal.push(Entry {
         time: real_now,
         request_id,
-        action: seen.action.map(|op| op.name),
+        action: seen.asked,
+        product: seen.product.map(Product::name),
+        version: seen.version,
+        method,
+        scheme: if https { "https" } else { "http" },
+        signature: seen.signature,
+        user_agent,
         account_id: seen.principal.map(|p| p.account_id),
         principal,
         params: seen.params,
@@ -245,20 +340,23 @@ async fn process(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    if uri.path() != "/" {
-        return Err(ApiError::InvalidActionNotFound);
-    }
-    if method != Method::GET && method != Method::POST {
-        return Err(ApiError::UnsupportedHttpMethod);
-    }
     let limit = app.config.max_body_bytes;
-    let too_large = ApiError::RequestEntityTooLarge { limit };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large);
+    let refused = if uri.path() != "/" {
+        Some(ApiError::InvalidActionNotFound)
+    } else if method != Method::GET && method != Method::POST {
+        Some(ApiError::UnsupportedHttpMethod)
+    } else if declared.is_some_and(|n| n > limit as u64) {
+        Some(ApiError::RequestEntityTooLarge { limit })
+    } else {
+        None
+    };
+    if let Some(error) = refused {
+        drain(body).await;
+        return Err(error);
     }
     let body = if HttpBody::is_end_stream(&body) {
         // No body at all (a GET, mostly): nothing to wait for, so no timer to set.
@@ -273,21 +371,66 @@ async fn process(
     result
 }
 
-/// The whole body, within [`BODY_READ_TIMEOUT`] and `limit` bytes.
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    let read = tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit));
-    read.await
-        .map_err(|_| ApiError::InvalidParameter("Body".into()))?
-        .map_err(|e| {
-            let inner = e.into_inner();
-            if inner.is::<http_body_util::LengthLimitError>() {
-                ApiError::RequestEntityTooLarge { limit }
-            } else {
+/// The whole body, within [`BODY_READ_TIMEOUT`] and `limit` bytes, each piece within
+/// [`HEAD_READ_TIMEOUT`] of the one before. Past `limit`, the rest is drained before the 413.
+async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    let deadline = tokio::time::Instant::now() + BODY_READ_TIMEOUT;
+    // One piece, the common case, is kept as it came; more are gathered.
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Vec<u8> = Vec::new();
+    loop {
+        let wait = deadline
+            .saturating_duration_since(tokio::time::Instant::now())
+            .min(HEAD_READ_TIMEOUT);
+        let frame = match tokio::time::timeout(wait, body.frame()).await {
+            Err(_) => return Err(ApiError::InvalidParameter("Body".into())),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
                 // A body that broke off or is not valid chunked encoding.
-                tracing::debug!(error = %inner, "cannot read the request body");
-                ApiError::InvalidParameter("Body".into())
+                tracing::debug!(error = %e, "cannot read the request body");
+                return Err(ApiError::InvalidParameter("Body".into()));
             }
-        })
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        let held = first.as_ref().map_or(0, Bytes::len) + gathered.len();
+        if held + data.len() > limit {
+            drain(body).await;
+            return Err(ApiError::RequestEntityTooLarge { limit });
+        }
+        match first.take() {
+            None if gathered.is_empty() => first = Some(data),
+            Some(earlier) => {
+                gathered.extend_from_slice(&earlier);
+                gathered.extend_from_slice(&data);
+            }
+            None => gathered.extend_from_slice(&data),
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(gathered)))
+}
+
+/// Reads and drops what is left of a refused request's body, up to [`DRAIN_BYTES`] and
+/// [`DRAIN_TIME`]: a client still writing it then reads the answer rather than a reset. A
+/// body left over past those limits closes the connection after the answer.
+async fn drain(mut body: Body) {
+    if HttpBody::is_end_stream(&body) {
+        return;
+    }
+    let mut left = DRAIN_BYTES;
+    let read = async {
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Some(data) = frame.data_ref() {
+                let Some(rest) = left.checked_sub(data.len() as u64) else {
+                    return;
+                };
+                left = rest;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, read).await;
 }
 
 /// The checks of SPEC 3.3 from `Format` on, and the action.
@@ -297,24 +440,54 @@ async fn serve(
     real_now: i64,
     decoded: &Decoded,
 ) -> Result<Reply, ApiError> {
-    // SPEC 8: the journal names the action whenever it is one the emulator knows, even when
-    // the call is refused before the action is checked.
-    seen.action =
-        param_or_header(&decoded.request, "Action", "x-acs-action").and_then(actions::find);
-    seen.format = parse_format(decoded.request.params.get("Format"))?;
+    let req = &decoded.request;
+    let asked_action = param_or_header(req, "Action", "x-acs-action");
+    let asked_version = param_or_header(req, "Version", "x-acs-version");
+    // `Version` tells the product (SPEC 14): VPC, or the ECS zone reads on the same port.
+    let product = asked_version.and_then(Product::of_version);
+    // SPEC 8 and 14: the journal names the action asked for, known or not, with its version,
+    // even when the call is refused before the action is checked.
+    seen.action = asked_action.and_then(|name| product.unwrap_or(Product::Vpc).find(name));
+    seen.asked = asked_action.map(|name| named(seen.action.map(|op| op.name), name));
+    seen.product = product;
+    seen.version = asked_version.map(|v| {
+        let known = [crate::protocol::API_VERSION, actions::ECS_VERSION]
+            .into_iter()
+            .find(|k| *k == v);
+        named(known, v)
+    });
+    seen.signature = if req
+        .headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|a| a.as_bytes().starts_with(b"ACS3-"))
+    {
+        "ACS3"
+    } else if req.params.get("Signature").is_some() {
+        "V1"
+    } else {
+        "none"
+    };
+    seen.format = parse_format(req.params.get("Format"))?;
     if let Some(name) = &decoded.duplicate {
         return Err(ApiError::InvalidParameter(name.clone()));
     }
-    let req = &decoded.request;
     let limit = app.config.max_body_bytes;
-    let action_name = param_or_header(req, "Action", "x-acs-action")
-        .ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
-    let version = param_or_header(req, "Version", "x-acs-version")
-        .ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
-    if version != API_VERSION {
-        return Err(ApiError::InvalidVersion);
-    }
-    let action = actions::find(action_name).ok_or(ApiError::InvalidActionNotFound)?;
+    let action_name = asked_action.ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
+    asked_version.ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
+    let product = product.ok_or(ApiError::InvalidVersion)?;
+    let action = product.find(action_name).ok_or_else(|| {
+        // An action the API has is not emulated (SPEC 14); any other name is unknown, as on
+        // the real gateway. Only ECS's zone reads are in the table, so every other ECS action
+        // is simply not emulated.
+        if product == Product::Ecs || api_table::lookup(product.name(), action_name).is_some() {
+            ApiError::NotImplemented {
+                product: product.label(),
+                action: action_name.to_owned(),
+            }
+        } else {
+            ApiError::InvalidActionNotFound
+        }
+    })?;
 
     let principal = {
         let world = app.world.read().unwrap_or_else(PoisonError::into_inner);

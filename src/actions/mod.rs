@@ -8,6 +8,8 @@
 //! Adding an operation: one file with its `OPERATION` and its `run`, one line in
 //! [`OPERATIONS`], and, if it changes state, one [`crate::state::Change`] variant.
 
+pub mod api_table;
+pub mod ecs;
 pub mod region;
 pub mod route_table;
 pub mod ssl_vpn_client_cert;
@@ -61,7 +63,68 @@ pub struct Operation {
     pub run: fn(&Call) -> Result<Reply, ApiError>,
 }
 
-/// Every operation the emulator implements; any other name is `InvalidAction.NotFound`.
+/// A product the emulator answers on its one port, told apart by `Version` (SPEC 14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    /// VPC `2016-04-28`: everything in [`OPERATIONS`].
+    Vpc,
+    /// ECS `2014-05-26`: only the zone reads of [`ECS_OPERATIONS`].
+    Ecs,
+}
+
+impl Product {
+    /// The product a `Version` names, if any.
+    pub fn of_version(version: &str) -> Option<Product> {
+        match version {
+            crate::protocol::API_VERSION => Some(Product::Vpc),
+            ECS_VERSION => Some(Product::Ecs),
+            _ => None,
+        }
+    }
+
+    /// The name the journal and the API metadata use (`Vpc`, `Ecs`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::Vpc => "Vpc",
+            Product::Ecs => "Ecs",
+        }
+    }
+
+    /// The name and version as the not-emulated message says them (`VPC 2016-04-28`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Product::Vpc => "VPC 2016-04-28",
+            Product::Ecs => "ECS 2014-05-26",
+        }
+    }
+
+    /// The operations the emulator implements for this product.
+    pub fn operations(self) -> &'static [&'static Operation] {
+        match self {
+            Product::Vpc => OPERATIONS,
+            Product::Ecs => ECS_OPERATIONS,
+        }
+    }
+
+    /// The implemented operation of this name.
+    pub fn find(self, name: &str) -> Option<&'static Operation> {
+        match self {
+            Product::Vpc => find(name),
+            Product::Ecs => ECS_OPERATIONS.iter().copied().find(|op| op.name == name),
+        }
+    }
+}
+
+/// The ECS API version whose zone reads are emulated.
+pub const ECS_VERSION: &str = "2014-05-26";
+
+/// The ECS operations: the two calls of Terraform's `data "alicloud_zones"`.
+pub static ECS_OPERATIONS: &[&Operation] = &[
+    &ecs::describe_available_resource::OPERATION,
+    &ecs::describe_zones::OPERATION,
+];
+
+/// Every VPC operation the emulator implements; any other name is `InvalidAction.NotFound`.
 pub static OPERATIONS: &[&Operation] = &[
     &region::describe_regions::OPERATION,
     &ssl_vpn_client_cert::create::OPERATION,

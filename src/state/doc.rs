@@ -157,9 +157,6 @@ fn default_network_type() -> String {
 fn default_vpn_type() -> String {
     "Normal".into()
 }
-fn default_true() -> bool {
-    true
-}
 
 /// A user tag: `{"Key", "Value"}` everywhere (SPEC section 12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,7 +206,9 @@ pub struct VpnGateway {
     pub network_type: String,
     #[serde(default = "default_vpn_type")]
     pub vpn_type: String,
-    #[serde(default = "default_true")]
+    /// False unless set: a gateway created without it reads back `false`, which Terraform's
+    /// `auto_propagate` (Optional, not Computed) needs for a clean second plan (SPEC 11).
+    #[serde(default)]
     pub auto_propagate: bool,
     #[serde(default)]
     pub enable_bgp: bool,

@@ -258,6 +258,12 @@ async fn the_journal_records_every_call_without_secrets() {
             "Time",
             "RequestId",
             "Action",
+            "Product",
+            "Version",
+            "Method",
+            "Scheme",
+            "Signature",
+            "UserAgent",
             "AccountId",
             "Principal",
             "Params",
@@ -274,13 +280,25 @@ async fn the_journal_records_every_call_without_secrets() {
     assert!(first["DurationUs"].as_u64().is_some(), "{first}");
     assert_eq!(entries[1]["Principal"], "user:readonly");
     assert_eq!(entries[1]["Code"], "Forbidden");
-    assert_eq!(entries[2]["Action"], Value::Null);
+    // An action the emulator does not know is named as asked (SPEC 14).
+    assert_eq!(entries[2]["Action"], "Frobnicate");
     assert_eq!(entries[2]["Code"], "InvalidAction.NotFound");
     assert_eq!(entries[3]["Principal"], Value::Null);
     assert_eq!(entries[3]["HttpStatus"], 403);
     let text = entries.iter().map(Value::to_string).collect::<String>();
-    assert!(
-        !text.contains(ROOT_SECRET) && !text.contains("Signature") && !text.contains("AccessKeyId")
+    assert!(!text.contains(ROOT_SECRET) && !text.contains("AccessKeyId"));
+    // No signing parameter is kept; `Signature` names only how a call was signed.
+    for entry in &entries {
+        let params = entry["Params"].as_object().expect("Params");
+        assert!(
+            params.keys().all(|k| !k.starts_with("Signature")),
+            "{entry}"
+        );
+        assert!(["V1", "ACS3", "none"].contains(&entry["Signature"].as_str().unwrap_or_default()));
+    }
+    assert_eq!(
+        (&entries[0]["Signature"], &entries[1]["Signature"]),
+        (&Value::from("V1"), &Value::from("ACS3"))
     );
 
     let filtered = admin("GET", "requests?action=ModifySslVpnClientCert&limit=1", "")
@@ -296,7 +314,7 @@ async fn the_journal_records_every_call_without_secrets() {
     );
     // A known action refused before the action itself is checked is still journaled under it.
     modify(CERT1, &[])
-        .set("Version", "2014-05-26")
+        .set("Version", "2017-01-01")
         .send(&app)
         .await
         .assert_error(

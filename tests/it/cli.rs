@@ -396,3 +396,48 @@ fn one_log_line_per_api_call_on_stderr_in_either_format() {
         }
     }
 }
+
+/// A TLS handshake on a plain-HTTP emulator gets one warning line that says what to change
+/// (SPEC 14), and the server goes on.
+#[test]
+fn a_tls_handshake_on_plain_http_is_logged_with_what_to_change() {
+    use std::io::{Read, Write};
+    let (mut child, port) = start(&["--port", "0"], &[]);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    // The start of a ClientHello: a handshake record of TLS 1.0 framing.
+    stream
+        .write_all(&[0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00])
+        .expect("write");
+    // HTTP refuses it (400), which is what the client's TLS library then reports.
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+    assert!(
+        rest.starts_with(b"HTTP/1.1 400"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+    assert_eq!(
+        http(
+            port,
+            "GET",
+            "/?Action=DescribeRegions&Version=2016-04-28",
+            ""
+        )
+        .0,
+        200
+    );
+    let (code, log) = terminate_with_log(&mut child);
+    assert_eq!(code, Some(0));
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("TLS (HTTPS) handshake"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{log}");
+    assert!(
+        warnings[0].contains("WARN")
+            && warnings[0].contains("--tls")
+            && warnings[0].contains("protocol"),
+        "{}",
+        warnings[0]
+    );
+}

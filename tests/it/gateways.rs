@@ -36,7 +36,7 @@ async fn the_default_gateway_with_every_field_and_its_json_type() {
             "Name": GATEWAY, "Description": "", "Spec": "5M", "Status": "active",
             "BusinessStatus": "Normal", "ChargeType": "PostpayByFlow", "IpsecVpn": "enable",
             "SslVpn": "enable", "SslMaxConnections": 5, "NetworkType": "public",
-            "GatewayType": "Traditional", "VpnType": "Normal", "AutoPropagate": true,
+            "GatewayType": "Traditional", "VpnType": "Normal", "AutoPropagate": false,
             "EnableBgp": false, "CreateTime": created, "EndTime": 4_102_444_800_000_i64,
             "ResourceGroupId": "", "Tag": "", "EniInstanceIds": {"EniInstanceId": []},
             "Tags": {"Tag": []}

@@ -213,7 +213,7 @@ async fn action_and_version_are_checked_in_order() {
         .await
         .assert_error(400, "MissingParameter", &mp("Version"));
     modify(CERT1, &[])
-        .set("Version", "2014-05-26")
+        .set("Version", "2017-01-01")
         .send(&app)
         .await
         .assert_error(
@@ -221,7 +221,28 @@ async fn action_and_version_are_checked_in_order() {
             "InvalidVersion",
             "Specified parameter Version is not valid.",
         );
+    // ECS's version is another product on the same port (SPEC 14): its two zone reads are
+    // emulated, any other of its actions is not.
+    modify(CERT1, &[])
+        .set("Version", "2014-05-26")
+        .send(&app)
+        .await
+        .assert_error(
+            501,
+            "NotImplemented",
+            "The action ModifySslVpnClientCert of ECS 2014-05-26 is not emulated by aliyun-vpc-emulator 0.1.0; the emulated actions are listed at GET /_emulator/coverage.",
+        );
+    // An action the API has but the emulator does not emulate is named (SPEC 14); a name the
+    // API does not have is unknown, as on the real gateway.
     rpc("CreateVpnConnection", &[("RegionId", "cn-hangzhou")])
+        .send(&app)
+        .await
+        .assert_error(
+            501,
+            "NotImplemented",
+            "The action CreateVpnConnection of VPC 2016-04-28 is not emulated by aliyun-vpc-emulator 0.1.0; the emulated actions are listed at GET /_emulator/coverage.",
+        );
+    rpc("CreateVpnConnectionz", &[("RegionId", "cn-hangzhou")])
         .send(&app)
         .await
         .assert_error(

@@ -102,9 +102,17 @@ async fn https_and_http_share_the_port_and_the_ca_is_given_and_kept() {
         answer.starts_with("HTTP/1.1 200") && answer.contains("\"Regions\""),
         "{answer}"
     );
+    let journal = send(addr, admin("GET", "requests?limit=1", ""))
+        .await
+        .json();
+    assert_eq!(journal[0]["Scheme"], "https", "{journal}");
     // Plain HTTP on the same port still works, the admin API and the API both.
     assert_eq!(send(addr, admin("GET", "health", "")).await.status, 200);
     assert_eq!(send(addr, rpc("DescribeRegions", &[])).await.status, 200);
+    let journal = send(addr, admin("GET", "requests?limit=1", ""))
+        .await
+        .json();
+    assert_eq!(journal[0]["Scheme"], "http", "{journal}");
     // A client that does not trust the CA fails the handshake at once, with a TLS error.
     let refused = tokio::time::timeout(
         Duration::from_secs(5),

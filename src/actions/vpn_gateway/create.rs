@@ -132,7 +132,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             internet_ip,
             network_type: network.to_owned(),
             vpn_type: vpn_type.to_owned(),
-            auto_propagate: true,
+            auto_propagate: false,
             enable_bgp: false,
             create_time: Some(call.now_ms),
             end_time: Some(end_time),

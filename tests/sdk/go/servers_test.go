@@ -343,7 +343,7 @@ func TestGateways(t *testing.T) {
 			"DisasterRecoveryInternetIp": "", "DisasterRecoveryVSwitchId": "", "SslVpnInternetIp": "", "Name": "free",
 			"Description": "", "Spec": "5M", "Status": "active", "BusinessStatus": "Normal", "ChargeType": "PostpayByFlow",
 			"IpsecVpn": "enable", "SslVpn": "enable", "SslMaxConnections": 10, "NetworkType": "public",
-			"GatewayType": "Traditional", "VpnType": "Normal", "AutoPropagate": true, "EnableBgp": false,
+			"GatewayType": "Traditional", "VpnType": "Normal", "AutoPropagate": false, "EnableBgp": false,
 			"CreateTime": int64(1764547200000), "EndTime": int64(4102444800000), "ResourceGroupId": "rg-free", "Tag": "",
 			"EniInstanceIds": map[string]any{"EniInstanceId": []any{}},
 			"Tags":           map[string]any{"Tag": []any{map[string]any{"Key": "team", "Value": "vpn"}}}}))

@@ -1,6 +1,7 @@
-"""Plain-HTTP client for the emulator's admin API (SPEC section 8), used next to the SDK calls.
+"""The emulator's admin API (SPEC section 8), used next to the SDK calls.
 
-Never through a proxy: the emulator is on loopback.
+`admin()` is a plain-HTTP call that returns any status (never through a proxy: the emulator is on
+loopback); the helpers that expect 200 go through the package's `Emulator` methods.
 """
 from __future__ import annotations
 
@@ -33,15 +34,15 @@ def ok(emu, method: str, path: str, body: dict | None = None):
 
 def add_fault(emu, **rule) -> dict:
     """POST faults with `rule` (SPEC key names); returns the rule as the emulator answered it."""
-    return ok(emu, "POST", "faults", rule)
+    return emu.add_fault(**rule)
 
 
 def faults(emu) -> list:
-    return ok(emu, "GET", "faults")
+    return emu.faults()
 
 
 def state(emu) -> dict:
-    return ok(emu, "GET", "state")
+    return emu.state()
 
 
 def cert_in_state(emu, cert_id: str) -> dict | None:
@@ -51,17 +52,16 @@ def cert_in_state(emu, cert_id: str) -> dict | None:
 
 
 def journal(emu, action: str | None = None, limit: int | None = None) -> list:
-    query = "&".join(f"{k}={v}" for k, v in (("action", action), ("limit", limit)) if v is not None)
-    return ok(emu, "GET", "requests" + (f"?{query}" if query else ""))
+    return emu.requests(action=action, limit=limit)
 
 
 def clock(emu) -> int:
-    return ok(emu, "GET", "clock")["Now"]
+    return emu.clock()
 
 
 def advance_clock(emu, seconds: int) -> int:
-    return ok(emu, "POST", "clock", {"AdvanceSeconds": seconds})["Now"]
+    return emu.advance_clock(seconds)
 
 
 def set_clock(emu, now_ms: int) -> int:
-    return ok(emu, "POST", "clock", {"Now": now_ms})["Now"]
+    return emu.set_clock(now_ms)

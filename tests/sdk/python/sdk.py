@@ -136,7 +136,7 @@ class TeaAdapter:
     kind = "tea"
 
     def __init__(self, emu, ak=ROOT_AK, secret=ROOT_SECRET, v1=False):
-        cfg = TeaConfig(access_key_id=ak, access_key_secret=secret, endpoint=emu.host_port,
+        cfg = TeaConfig(access_key_id=ak, access_key_secret=secret, endpoint=emu.endpoint,
                         protocol="http", region_id=REGION)
         if v1:
             cfg.signature_algorithm = "v2"

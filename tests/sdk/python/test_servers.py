@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import copy
 import json
+import pathlib
 import re
 import time
 
 import pytest
 
 from admin import advance_clock, journal, ok
-from emulator import REPO
 from sdk import (ACCOUNT_ID, CLIENT_KINDS, GATEWAY_ID, MSG, REGION, REQUEST_ID_RE, RESOURCE_GROUP, SERVER_ID,
                  assert_error_envelope, make_client)
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.parametrize("kind", CLIENT_KINDS)
 
@@ -152,7 +154,7 @@ def test_gateways_with_exact_payloads(start_emu, kind):
         "SslVpnInternetIp": "", "Name": "free", "Description": "", "Spec": "5M", "Status": "active",
         "BusinessStatus": "Normal", "ChargeType": "PostpayByFlow", "IpsecVpn": "enable", "SslVpn": "enable",
         "SslMaxConnections": 10, "NetworkType": "public", "GatewayType": "Traditional", "VpnType": "Normal",
-        "AutoPropagate": True, "EnableBgp": False, "CreateTime": 1764547200000, "EndTime": 4102444800000,
+        "AutoPropagate": False, "EnableBgp": False, "CreateTime": 1764547200000, "EndTime": 4102444800000,
         "ResourceGroupId": "rg-free", "Tag": "", "EniInstanceIds": {"EniInstanceId": []},
         "Tags": {"Tag": [{"Key": "team", "Value": "vpn"}]}}
     expect_sent(emu, kind, "DescribeVpnGateway", VpnGatewayId=FREE_GW)

@@ -3,8 +3,6 @@
 would: the Tea client's `RuntimeOptions(ca=...)`, the legacy client's `verify=...`."""
 from __future__ import annotations
 
-import urllib.request
-
 import pytest
 from alibabacloud_tea_openapi.utils_models import Config as TeaConfig
 from alibabacloud_tea_util.models import RuntimeOptions
@@ -19,19 +17,17 @@ from sdk import CERT1, REGION, ROOT_AK, ROOT_SECRET
 
 
 @pytest.fixture
-def tls_emu(start_emu, tmp_path):
-    emu = start_emu("--tls")
-    with urllib.request.urlopen(f"{emu.url}/_emulator/ca.pem", timeout=5) as answer:
-        ca = answer.read().decode()
-    path = tmp_path / "emulator-ca.pem"
-    path.write_text(ca)
-    return emu, str(path)
+def tls_emu(start_emu):
+    # The package's tls=True: `--tls`, and the CA from GET /_emulator/ca.pem in a file.
+    emu = start_emu(tls=True)
+    assert emu.url == f"https://{emu.endpoint}"
+    return emu, emu.ca_file
 
 
 @pytest.mark.parametrize("v1", [False, True], ids=["tea-acs3", "tea-v1"])
 def test_tea_client_over_https_by_default(tls_emu, v1):
     emu, ca = tls_emu
-    cfg = TeaConfig(access_key_id=ROOT_AK, access_key_secret=ROOT_SECRET, endpoint=emu.host_port, region_id=REGION)
+    cfg = TeaConfig(access_key_id=ROOT_AK, access_key_secret=ROOT_SECRET, endpoint=emu.endpoint, region_id=REGION)
     if v1:
         cfg.signature_algorithm = "v2"
     client = TeaVpcClient(cfg)

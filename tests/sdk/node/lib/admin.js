@@ -1,6 +1,7 @@
 'use strict';
-// Plain-HTTP client for the emulator's admin API (SPEC section 8), used next to the SDK calls.
-// Node's fetch never goes through a proxy unless told to.
+// The emulator's admin API (SPEC section 8), used next to the SDK calls. `admin()` is a plain
+// HTTP call that returns any status (Node's fetch never goes through a proxy unless told to);
+// the helpers that expect 200 go through the package's Emulator methods.
 
 const assert = require('node:assert/strict');
 
@@ -22,9 +23,9 @@ async function ok(emu, method, path, body) {
   return res.body;
 }
 
-const addFault = (emu, rule) => ok(emu, 'POST', 'faults', rule);
-const faults = (emu) => ok(emu, 'GET', 'faults');
-const state = (emu) => ok(emu, 'GET', 'state');
+const addFault = (emu, rule) => emu.addFault(rule);
+const faults = (emu) => emu.faults();
+const state = (emu) => emu.state();
 
 async function certInState(emu, certId) {
   const found = (await state(emu)).SslVpnClientCerts.filter((c) => c.SslVpnClientCertId === certId);
@@ -32,16 +33,9 @@ async function certInState(emu, certId) {
   return found[0];
 }
 
-function journal(emu, { action, limit } = {}) {
-  const q = new URLSearchParams();
-  if (action !== undefined) q.set('action', action);
-  if (limit !== undefined) q.set('limit', String(limit));
-  const qs = q.toString();
-  return ok(emu, 'GET', `requests${qs ? `?${qs}` : ''}`);
-}
-
-const clock = async (emu) => (await ok(emu, 'GET', 'clock')).Now;
-const advanceClock = async (emu, seconds) => (await ok(emu, 'POST', 'clock', { AdvanceSeconds: seconds })).Now;
-const setClock = async (emu, now) => (await ok(emu, 'POST', 'clock', { Now: now })).Now;
+const journal = (emu, { action, limit } = {}) => emu.requests({ action, limit });
+const clock = (emu) => emu.clock();
+const advanceClock = (emu, seconds) => emu.advanceClock(seconds);
+const setClock = (emu, now) => emu.setClock(now);
 
 module.exports = { admin, ok, addFault, faults, state, certInState, journal, clock, advanceClock, setClock };

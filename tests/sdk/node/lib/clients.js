@@ -106,7 +106,7 @@ function assertErrorEnvelope(err, status, code, message) {
 class TeaAdapter {
   constructor(emu, { ak = C.ROOT_AK, secret = C.ROOT_SECRET, v1 = false } = {}) {
     const cfg = {
-      accessKeyId: ak, accessKeySecret: secret, endpoint: emu.hostPort, protocol: 'http', regionId: C.REGION,
+      accessKeyId: ak, accessKeySecret: secret, endpoint: emu.endpoint, protocol: 'http', regionId: C.REGION,
     };
     if (v1) cfg.signatureAlgorithm = 'v2';
     this.kind = v1 ? 'tea-v1' : 'tea-acs3';

@@ -138,7 +138,7 @@ for (const kind of KINDS) {
         DisasterRecoveryInternetIp: '', DisasterRecoveryVSwitchId: '', SslVpnInternetIp: '', Name: 'free',
         Description: '', Spec: '5M', Status: 'active', BusinessStatus: 'Normal', ChargeType: 'PostpayByFlow',
         IpsecVpn: 'enable', SslVpn: 'enable', SslMaxConnections: 10, NetworkType: 'public',
-        GatewayType: 'Traditional', VpnType: 'Normal', AutoPropagate: true, EnableBgp: false,
+        GatewayType: 'Traditional', VpnType: 'Normal', AutoPropagate: false, EnableBgp: false,
         CreateTime: 1764547200000, EndTime: 4102444800000, ResourceGroupId: 'rg-free', Tag: '',
         EniInstanceIds: { EniInstanceId: [] }, Tags: { Tag: [{ Key: 'team', Value: 'vpn' }] },
       });

@@ -45,8 +45,9 @@ function run(port, caFile) {
 }
 
 test('the Tea and pop-core clients over HTTPS with only the endpoint and the CA', async (t) => {
-  const emu = await emulatorFor(t, { args: ['--tls'] });
-  const ca = await (await fetch(`${emu.url}/_emulator/ca.pem`)).text();
+  // The package's tls option: `--tls`, and the CA from GET /_emulator/ca.pem in caPem.
+  const emu = await emulatorFor(t, { tls: true });
+  const ca = emu.caPem;
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vpc-ca-')), 'ca.pem');
   fs.writeFileSync(file, ca);
   assert.deepEqual(run(emu.port, file), { 'tea-acs3': 'tea-https', 'tea-v1': 'tea-v1-https', pop: 'pop-https' });

@@ -55,6 +55,7 @@ type Emulator struct {
 	token   string
 	akID    string
 	akSec   string
+	region  string
 	log     *tail
 	exited  chan struct{} // closed when the process has exited
 	waitErr error         // the process's exit, once exited is closed
@@ -76,6 +77,9 @@ type config struct {
 	seed       *uint64
 	token      string
 	args       []string
+	region     string
+	akID       string
+	akSecret   string
 }
 
 // WithFixtures starts from the fixtures file at path (the state format of GET
@@ -105,6 +109,16 @@ func WithAdminToken(token string) Option { return func(c *config) { c.token = to
 
 // WithArgs appends command-line flags, e.g. WithArgs("--auth", "strict").
 func WithArgs(args ...string) Option { return func(c *config) { c.args = append(c.args, args...) } }
+
+// WithRegion makes Region() return region instead of cn-hangzhou (the emulator serves every
+// region of its state).
+func WithRegion(region string) Option { return func(c *config) { c.region = region } }
+
+// WithAccessKey makes AccessKeyID() and AccessKeySecret() return this key instead of the
+// startup fixtures' root key, e.g. a RAM user's key of your fixtures.
+func WithAccessKey(id, secret string) Option {
+	return func(c *config) { c.akID, c.akSecret = id, secret }
+}
 
 // WithBinary runs the binary at path instead of $VPC_EMULATOR_BIN or PATH's.
 func WithBinary(path string) Option { return func(c *config) { c.bin = path } }
@@ -190,7 +204,15 @@ func Start(tb testing.TB, opts ...Option) *Emulator {
 		e.host = "127.0.0.1"
 	}
 	e.port, _ = strconv.Atoi(m[2])
-	e.akID, e.akSec = e.rootKey()
+	e.region = DefaultRegion
+	if cfg.region != "" {
+		e.region = cfg.region
+	}
+	if cfg.akID != "" {
+		e.akID, e.akSec = cfg.akID, cfg.akSecret
+	} else {
+		e.akID, e.akSec = e.rootKey()
+	}
 	e.started = true
 	return e
 }
@@ -316,15 +338,15 @@ func (e *Emulator) Host() string { return e.host }
 // Port is the port it listens on.
 func (e *Emulator) Port() int { return e.port }
 
-// AccessKeyID is the root key of the first account of the startup fixtures
-// (DefaultAccessKeyID with the default fixtures).
+// AccessKeyID is the first active key of the first account of the startup fixtures
+// (DefaultAccessKeyID with the default fixtures), or WithAccessKey's.
 func (e *Emulator) AccessKeyID() string { return e.akID }
 
 // AccessKeySecret is that key's secret.
 func (e *Emulator) AccessKeySecret() string { return e.akSec }
 
-// Region is the region to give the clients, cn-hangzhou.
-func (e *Emulator) Region() string { return DefaultRegion }
+// Region is the region to give the clients: cn-hangzhou, or WithRegion's.
+func (e *Emulator) Region() string { return e.region }
 
 // CAPEM is the PEM of the CA that signed the HTTPS certificate; the emulator must have been
 // started WithTLS.

@@ -152,6 +152,14 @@ func TestFixturesJSONAndArgs(t *testing.T) {
 	}
 }
 
+func TestWithRegionAndAccessKey(t *testing.T) {
+	emu := vpcemulator.Start(t, vpcemulator.WithRegion("cn-shanghai"),
+		vpcemulator.WithAccessKey("LTAI5tEmulatorReadOnly", "EmulatorReadOnlySecret"))
+	if emu.Region() != "cn-shanghai" || emu.AccessKeyID() != "LTAI5tEmulatorReadOnly" || emu.AccessKeySecret() != "EmulatorReadOnlySecret" {
+		t.Fatalf("region %q, key %q %q", emu.Region(), emu.AccessKeyID(), emu.AccessKeySecret())
+	}
+}
+
 func TestWithFixturesFile(t *testing.T) {
 	first := vpcemulator.Start(t)
 	state, _ := json.Marshal(first.State())

@@ -67,6 +67,7 @@ public final class Emulator implements AutoCloseable {
     private final int port;
     private final String accessKeyId;
     private final String accessKeySecret;
+    private final String region;
     private String caPem;
     private boolean closed;
 
@@ -84,6 +85,9 @@ public final class Emulator implements AutoCloseable {
         private long gatewayBusyMs;
         private Long seed;
         private String adminToken;
+        private String region = DEFAULT_REGION;
+        private String accessKeyId;
+        private String accessKeySecret;
         private final List<String> args = new ArrayList<>();
 
         private Builder() {
@@ -130,6 +134,22 @@ public final class Emulator implements AutoCloseable {
         /** Protects {@code /_emulator/*} with this bearer token; the admin calls send it. */
         public Builder adminToken(String token) {
             this.adminToken = token;
+            return this;
+        }
+
+        /** The region {@link Emulator#getRegion()} gives, instead of cn-hangzhou. */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * The key the getters give instead of the startup fixtures' root key, e.g. a RAM user's
+         * key of your fixtures.
+         */
+        public Builder accessKey(String id, String secret) {
+            this.accessKeyId = id;
+            this.accessKeySecret = secret;
             return this;
         }
 
@@ -225,9 +245,10 @@ public final class Emulator implements AutoCloseable {
         String listened = m.group(1);
         host = listened.equals("0.0.0.0") || listened.equals("[::]") ? "127.0.0.1" : listened;
         port = Integer.parseInt(m.group(2));
-        String[] key = rootKey();
+        String[] key = b.accessKeyId != null ? new String[] {b.accessKeyId, b.accessKeySecret} : rootKey();
         accessKeyId = key[0];
         accessKeySecret = key[1];
+        region = b.region;
     }
 
     /** The explicit binary, else $VPC_EMULATOR_BIN, else aliyun-vpc-emulator on PATH. */
@@ -310,7 +331,10 @@ public final class Emulator implements AutoCloseable {
         return port;
     }
 
-    /** The root key of the first account of the startup fixtures (the default fixtures': LTAI5tEmulatorRootKey). */
+    /**
+     * The first active key of the first account of the startup fixtures (the default fixtures':
+     * LTAI5tEmulatorRootKey), or the builder's.
+     */
     public String getAccessKeyId() {
         return accessKeyId;
     }
@@ -320,9 +344,9 @@ public final class Emulator implements AutoCloseable {
         return accessKeySecret;
     }
 
-    /** The region to give the clients, cn-hangzhou. */
+    /** The region to give the clients: cn-hangzhou, or the builder's. */
     public String getRegion() {
-        return DEFAULT_REGION;
+        return region;
     }
 
     /** The PEM of the CA that signed the HTTPS certificate; needs an emulator started with TLS. */

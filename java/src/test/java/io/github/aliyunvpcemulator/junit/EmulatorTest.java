@@ -90,6 +90,15 @@ class EmulatorTest {
     }
 
     @Test
+    void regionAndAccessKey() {
+        try (Emulator emu = Emulator.builder().region("cn-shanghai").accessKey("LTAI5tEmulatorReadOnly", "EmulatorReadOnlySecret").start()) {
+            assertEquals("cn-shanghai", emu.getRegion());
+            assertEquals("LTAI5tEmulatorReadOnly", emu.getAccessKeyId());
+            assertEquals("EmulatorReadOnlySecret", emu.getAccessKeySecret());
+        }
+    }
+
+    @Test
     void fixturesFile() throws Exception {
         Path file = Files.createTempFile("fixtures", ".json");
         try (Emulator first = Emulator.builder().start()) {

@@ -218,10 +218,12 @@ async fn view(State(app): State<Arc<AppState>>) -> Response {
     Json(json!({ "Now": now, "Gateways": gateways, "Certs": certs })).into_response()
 }
 
-/// The codes a fault rule can name (SPEC 3.3's catalogue) and the actions it can target.
+/// The codes a fault rule can name (SPEC 3.3's catalogue) and the actions it can target. A
+/// code or message that names a parameter shows it as `{P}`: `Missing{P}` is named with the
+/// parameter in its place, the others take the rule's `Parameter`.
 async fn catalogue(State(app): State<Arc<AppState>>) -> Response {
     let mut codes: Vec<Value> = Vec::new();
-    for e in crate::error::ApiError::each("P", app.config.max_body_bytes) {
+    for e in crate::error::ApiError::each("{P}", app.config.max_body_bytes) {
         let code = e.code();
         if !codes.iter().any(|c| c["Code"] == code.as_str()) {
             codes.push(

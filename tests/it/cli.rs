@@ -441,3 +441,36 @@ fn a_tls_handshake_on_plain_http_is_logged_with_what_to_change() {
         warnings[0]
     );
 }
+
+/// The log line names an action the emulator does not emulate, however it was sent (SPEC 14):
+/// ACS3 (the action in a header), V1 and unsigned.
+#[test]
+fn the_log_names_an_action_that_is_not_emulated() {
+    use crate::helpers::{ROOT_KEY, ROOT_SECRET, rpc};
+    use std::io::{Read, Write};
+    let (mut child, port) = start(&["--port", "0"], &[]);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let call = || rpc("DescribeVpnConnections", &[("RegionId", "cn-hangzhou")]);
+    for request in [
+        call().sign_acs3(ROOT_KEY, ROOT_SECRET, addr),
+        call().sign_v1(ROOT_KEY, ROOT_SECRET),
+        call(),
+    ] {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.write_all(&request.to_bytes(addr)).expect("write");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 501"), "{answer}");
+    }
+    let (code, log) = terminate_with_log(&mut child);
+    assert_eq!(code, Some(0));
+    let calls: Vec<&str> = log.lines().filter(|l| l.contains("api call")).collect();
+    assert_eq!(calls.len(), 3, "{log}");
+    for line in calls {
+        assert!(
+            line.contains("action=\"DescribeVpnConnections\" version=\"2016-04-28\"")
+                && line.contains("status=501 code=\"NotImplemented\""),
+            "{line}"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! The admin API under `/_emulator/` (SPEC section 8): plain JSON, never part of the Alibaba
-//! surface. Refusals are `{"error": "..."}` with 400, 401, 404 or 405.
+//! surface. Refusals are `{"error": "..."}` with 400, 401, 403, 404, 405 or 415.
 
 use std::sync::{Arc, OnceLock};
 
@@ -93,10 +93,19 @@ fn router() -> &'static Router<Arc<AppState>> {
 /// no data; it asks for the token and sends it with every call it makes), and the TLS CA.
 const OPEN_CALLS: [&str; 3] = ["/_emulator/health", "/_emulator/ui", "/_emulator/ca.pem"];
 
-/// Serves one admin call (everything under `/_emulator/`, the bare prefix included). Every
+/// Serves one admin call (everything under `/_emulator/`, the bare prefix included). Only what
+/// no other website could have sent ([`crate::guard`], SPEC 14) is served at all; every
 /// call but `health` and the console's page needs `Authorization: Bearer TOKEN` when
 /// `--admin-token` is set, unknown calls included (they answer 401 before 404).
 pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
+    if let Err((status, message)) = crate::guard::check(
+        &app.config,
+        request.method(),
+        request.uri(),
+        request.headers(),
+    ) {
+        return refuse(status, message);
+    }
     if !OPEN_CALLS.contains(&request.uri().path()) && !authorized(&app, request.headers()) {
         return refuse(
             StatusCode::UNAUTHORIZED,

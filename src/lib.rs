@@ -25,7 +25,8 @@
 //! - [`material`]: CA, client certificates, keys and the OpenVPN configuration (section 7.3).
 //! - [`clock`], [`ids`]: the emulator clock and the ID generator, injected into the actions.
 //! - [`admin`]: the `/_emulator/*` control plane (section 8), with [`journal`] and [`faults`],
-//!   and the web console (`src/console.html`, embedded) at `/_emulator/ui`.
+//!   and the web console (`src/console.html`, embedded) at `/_emulator/ui`; [`guard`] turns
+//!   away what another website could have sent (section 14).
 //! - [`tls`]: `--tls`, HTTPS on the API's port beside HTTP, and the emulator CA.
 //! - [`persist`]: `--state-file`, a snapshot and a write-ahead log with group commit (section 9).
 //! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
@@ -41,6 +42,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod faults;
+pub mod guard;
 pub mod healthcheck;
 pub mod idempotency;
 pub mod ids;

@@ -135,8 +135,7 @@ async fn a_full_disk_acknowledges_nothing_it_did_not_write_and_the_file_still_lo
     // A whole new state is refused with the old one kept, and no temporary file is left.
     let mut doc = exported(addr).await;
     doc["SslVpnClientCerts"][0]["Name"] = json!("imported");
-    let mut put = Req::get(Vec::new()).method("PUT").path("/_emulator/state");
-    put.body = doc.to_string().into_bytes();
+    let put = admin("PUT", "state", &doc.to_string());
     let refused = send(addr, put).await;
     assert_eq!(refused.status, 500, "{:?}", refused.body);
     assert_eq!(

@@ -518,13 +518,18 @@ impl Req {
     }
 }
 
-/// A call of the admin API (`/_emulator/{call}`) with a body.
+/// A call of the admin API (`/_emulator/{call}`) with a body, sent as `application/json` as
+/// the admin API requires of a body (SPEC 14).
 pub fn admin(method: &str, call: &str, body: &str) -> Req {
     let mut req = Req::get(Vec::new())
         .method(method)
         .path(&format!("/_emulator/{call}"));
     req.body = body.as_bytes().to_vec();
-    req
+    if body.is_empty() {
+        req
+    } else {
+        req.header("content-type", "application/json")
+    }
 }
 
 /// A certificate's name in a state document (`GET /_emulator/state`).

@@ -21,3 +21,4 @@ mod ram;
 mod servers;
 mod tls;
 mod vpcs;
+mod websites;

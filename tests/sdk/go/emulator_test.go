@@ -128,6 +128,10 @@ func startWith(t *testing.T, fixtures string, extra ...string) *emulator {
 func (e *emulator) admin(t *testing.T, method, call, body string) any {
 	t.Helper()
 	req, _ := http.NewRequest(method, "http://"+e.HostPort()+"/_emulator/"+call, strings.NewReader(body))
+	if body != "" {
+		// The admin API takes JSON bodies only (SPEC 14).
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

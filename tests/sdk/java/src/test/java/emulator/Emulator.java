@@ -111,9 +111,13 @@ final class Emulator implements AutoCloseable {
     }
 
     JsonNode admin(String method, String call, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/_emulator/" + call))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/_emulator/" + call))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            // The admin API takes JSON bodies only (SPEC 14).
+            builder.header("Content-Type", "application/json");
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(method + " " + call + ": " + response.statusCode() + " " + response.body());

@@ -131,8 +131,19 @@ pub fn iso_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A `CreationTime` from a file (RFC 3339; empty: `now_ms`), as the API's form and as epoch
-/// milliseconds.
+/// `YYYY-MM-DDThh:mm:ss.mmmZ` (`.mmm` left out when 0), how the state keeps a VPC's or
+/// vSwitch's `CreationTime`: to the millisecond the lists order by (SPEC 14), so that a reload
+/// lists in the same order and exports the same bytes. The API answers [`iso_time`].
+pub fn state_time(ms: i64) -> String {
+    let seconds = iso_time(ms);
+    match ms.rem_euclid(1000) {
+        0 => seconds,
+        millis => format!("{}.{millis:03}Z", seconds.trim_end_matches('Z')),
+    }
+}
+
+/// A `CreationTime` from a file (RFC 3339; empty: `now_ms`), as the state's form
+/// ([`state_time`]) and as epoch milliseconds.
 pub(super) fn creation_time(
     text: &str,
     now_ms: i64,
@@ -157,7 +168,7 @@ pub(super) fn creation_time(
             text.to_owned(),
         ));
     }
-    Ok((iso_time(ms), ms))
+    Ok((state_time(ms), ms))
 }
 
 /// The 21 characters after a resource ID's prefix (`vpc-bp1...`), for the IDs derived from it.
@@ -691,6 +702,18 @@ mod tests {
                 .to_string()
                 .starts_with("Accounts[0].AccessKeys[0].Status: unknown variant `Off`"),
             "{status}"
+        );
+    }
+
+    #[test]
+    fn the_state_keeps_creation_times_to_the_millisecond() {
+        assert_eq!(state_time(1_764_547_200_000), "2025-12-01T00:00:00Z");
+        assert_eq!(state_time(1_764_547_200_042), "2025-12-01T00:00:00.042Z");
+        assert_eq!(iso_time(1_764_547_200_042), "2025-12-01T00:00:00Z");
+        let (text, ms) = creation_time("2025-12-01T00:00:00.042Z", 0).unwrap();
+        assert_eq!(
+            (text.as_str(), ms),
+            ("2025-12-01T00:00:00.042Z", 1_764_547_200_042)
         );
     }
 

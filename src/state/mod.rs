@@ -23,7 +23,7 @@ pub use cert::{CERT_VALIDITY_MS, Cert, EXPIRING_SOON_MS, MAX_NOW_MS, MAX_TIME_MS
 pub use change::Change;
 pub use doc::StateDoc;
 use doc::{GatewayStatus, Region, SslVpnServer, VSwitch, Vpc, VpnGateway};
-pub use load::{POSTPAY_END_TIME_MS, StateError, iso_time, parse_doc};
+pub use load::{POSTPAY_END_TIME_MS, StateError, iso_time, parse_doc, state_time};
 use table::{Children, Row, Table};
 
 use crate::auth::KeyRecord;

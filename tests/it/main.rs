@@ -14,6 +14,7 @@ mod idempotency;
 mod layout;
 mod load;
 mod modify;
+mod order;
 mod persistence;
 mod properties;
 mod protocol;

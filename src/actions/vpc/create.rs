@@ -11,7 +11,7 @@ use crate::cidr::{Cidr, SHARED};
 use crate::error::ApiError;
 use crate::protocol::Reply;
 use crate::state::doc::Vpc;
-use crate::state::iso_time;
+use crate::state::state_time;
 
 pub const OPERATION: Operation = Operation {
     name: "CreateVpc",
@@ -71,7 +71,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             vpc_name: name.unwrap_or_default(),
             description: description.unwrap_or_default(),
             resource_group_id: group.to_owned(),
-            creation_time: iso_time(call.now_ms),
+            creation_time: state_time(call.now_ms),
             tags: tags.into_iter().map(|(_, t)| t).collect(),
             user_cidrs,
             dns_hostname_status: dns.unwrap_or("DISABLED").to_owned(),

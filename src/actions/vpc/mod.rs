@@ -14,8 +14,8 @@ use crate::cidr::Cidr;
 use crate::error::ApiError;
 use crate::names::checked_text;
 use crate::protocol::Params;
-use crate::state::World;
 use crate::state::doc::Vpc;
+use crate::state::{World, iso_time};
 
 /// The private ranges a VPC's block must be one of, or inside.
 const PRIVATE: [Cidr; 3] = [
@@ -81,7 +81,7 @@ pub(super) fn fields(world: &World, v: &Vpc, shape: Shape) -> Map<String, Value>
     put("RegionId", json!(v.region_id));
     put("Status", json!("Available"));
     put("VpcName", json!(v.vpc_name));
-    put("CreationTime", json!(v.creation_time));
+    put("CreationTime", json!(iso_time(v.created_ms)));
     put("CidrBlock", json!(v.cidr_block));
     put("Ipv6CidrBlock", json!(""));
     put("VRouterId", json!(v.vrouter_id));

@@ -202,27 +202,38 @@ async fn console() -> Response {
 }
 
 /// What the console shows beside the state: the clock, each gateway's status now (its busy
-/// window included) and each certificate's status at the emulator clock.
+/// window included) and each certificate's status at the emulator clock. Like every read, it
+/// answers only once what it shows is durable (SPEC 9).
 async fn view(State(app): State<Arc<AppState>>) -> Response {
     let now = app.clock.now_ms();
-    let world = app.read_world();
-    let gateways: serde_json::Map<String, Value> = world
-        .gateways()
-        .map(|g| {
-            (
-                g.vpn_gateway_id.clone(),
-                json!({
-                    "Status": world.gateway_status(g, now),
-                    "BusyUntil": world.busy_end(&g.vpn_gateway_id, now),
-                }),
-            )
+    let shown = app
+        .read_durable(|world| {
+            let gateways: serde_json::Map<String, Value> = world
+                .gateways()
+                .map(|g| {
+                    (
+                        g.vpn_gateway_id.clone(),
+                        json!({
+                            "Status": world.gateway_status(g, now),
+                            "BusyUntil": world.busy_end(&g.vpn_gateway_id, now),
+                        }),
+                    )
+                })
+                .collect();
+            let certs: serde_json::Map<String, Value> = world
+                .all_certs()
+                .map(|c| (c.id.clone(), json!(state::cert_status(c.end_time, now))))
+                .collect();
+            json!({ "Now": now, "Gateways": gateways, "Certs": certs })
         })
-        .collect();
-    let certs: serde_json::Map<String, Value> = world
-        .all_certs()
-        .map(|c| (c.id.clone(), json!(state::cert_status(c.end_time, now))))
-        .collect();
-    Json(json!({ "Now": now, "Gateways": gateways, "Certs": certs })).into_response()
+        .await;
+    match shown {
+        Some(view) => Json(view).into_response(),
+        None => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            crate::persist::PersistError.to_string(),
+        ),
+    }
 }
 
 /// The codes a fault rule can name (SPEC 3.3's catalogue) and the actions it can target.
@@ -247,8 +258,9 @@ async fn read_clock(State(app): State<Arc<AppState>>) -> Response {
     Json(json!({ "Now": app.clock.now_ms() })).into_response()
 }
 
-fn summary(app: &AppState) -> Value {
-    let doc = app.read_world().to_doc();
+/// What `PUT state` and `reset` answer: the counts of the state they put in place (taken from
+/// the document, so that no change made since, not yet durable, is counted).
+fn summary(doc: &state::StateDoc) -> Value {
     json!({
         "status": "ok",
         "Regions": doc.regions.len(),
@@ -269,8 +281,9 @@ async fn put_state(State(app): State<Arc<AppState>>, body: Body) -> Response {
         Ok(doc) => doc,
         Err(e) => return bad_request(e.to_string()),
     };
+    let counts = summary(&doc);
     match app.replace_world(doc).await {
-        Ok(()) => Json(summary(&app)).into_response(),
+        Ok(()) => Json(counts).into_response(),
         Err(e @ ReplaceError::Invalid(_)) => bad_request(e.to_string()),
         Err(e @ ReplaceError::NotDurable) => {
             refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
@@ -285,7 +298,7 @@ async fn reset(State(app): State<Arc<AppState>>) -> Response {
     app.journal.clear();
     app.faults.clear();
     app.clock.reset();
-    Json(summary(&app)).into_response()
+    Json(summary(&app.startup)).into_response()
 }
 
 async fn requests(State(app): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {

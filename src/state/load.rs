@@ -598,7 +598,7 @@ impl World {
             certs_of_server: Children::default(),
             certs_of_scope: Children::default(),
             tokens,
-            busy_until: HashMap::new(),
+            windows: Default::default(),
             changes: Vec::new(),
             recording: true,
         };

@@ -19,7 +19,7 @@ use crate::persistence::{
 const NOT_DURABLE: &str =
     "The request processing has failed due to some unknown error, exception or failure.";
 
-fn running_as_root() -> bool {
+pub fn running_as_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -27,10 +27,10 @@ fn running_as_root() -> bool {
 }
 
 /// A small tmpfs of its own, unmounted at the end.
-struct Tmpfs(PathBuf);
+pub struct Tmpfs(pub PathBuf);
 
 impl Tmpfs {
-    fn mount(name: &str, size: &str) -> Tmpfs {
+    pub fn mount(name: &str, size: &str) -> Tmpfs {
         let dir = std::env::temp_dir().join(format!("vpc-emulator-{name}-{}", std::process::id()));
         let _ = Command::new("umount").arg(&dir).status();
         std::fs::create_dir_all(&dir).expect("mount point");
@@ -55,7 +55,7 @@ impl Drop for Tmpfs {
 }
 
 /// Fills the file system of `dir` to the last byte; returns the filler file.
-fn fill(dir: &Path) -> PathBuf {
+pub fn fill(dir: &Path) -> PathBuf {
     let filler = dir.join("filler");
     let mut file = std::fs::File::create(&filler).expect("filler");
     for chunk in [1 << 16, 512, 1] {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod busy;
 mod captures;
 mod certs;
 mod cli;

@@ -21,6 +21,7 @@ mod properties;
 mod protocol;
 mod ram;
 mod servers;
+mod tag_ranges;
 mod tls;
 mod vpcs;
 mod websites;

@@ -15,6 +15,7 @@
 //! - [`auth`]: signature V1 and ACS3-HMAC-SHA256, lenient and strict modes (section 4).
 //! - [`ram`]: RAM users' `Allow` and `Resources` (section 5).
 //! - [`cidr`]: IPv4 networks in CIDR notation and their relations (sections 11 and 12).
+//! - [`rules`]: the value rules (CIDRs, ports, tags) the API and the loader share (section 14).
 //! - [`state`]: the emulated resources and the fixtures format (sections 6, 11 and 12).
 //! - [`actions`]: the operation registry ([`actions::OPERATIONS`]): one file per operation,
 //!   grouped by resource (`ssl_vpn_client_cert/`, `ssl_vpn_server/`, `vpn_gateway/`,
@@ -54,6 +55,7 @@ pub mod names;
 pub mod persist;
 pub mod protocol;
 pub mod ram;
+pub mod rules;
 pub mod server;
 pub mod state;
 pub mod tls;

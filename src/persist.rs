@@ -749,10 +749,10 @@ fn reload(shared: &Shared) -> Result<World, String> {
     let doc = crate::state::parse_doc(&loaded.snapshot).map_err(|e| e.to_string())?;
     let mut world = (shared.rebuild)(doc).map_err(|e| e.to_string())?;
     for (line, record) in loaded.records {
-        for change in record {
+        for (j, change) in record.into_iter().enumerate() {
             world
                 .apply(change, crate::clock::real_now_ms())
-                .map_err(|e| format!("line {line}: {e}"))?;
+                .map_err(|e| format!("line {line}: [{j}].{e}"))?;
         }
     }
     world.take_changes();

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::doc::{self, KeyStatus, SslVpnServer, StateDoc};
 use super::table::{Children, Table};
-use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World};
+use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World, check};
 use crate::auth::{KeyRecord, UserGrant};
 use crate::idempotency::TokenStore;
 use crate::material::{self, Pem};
@@ -25,6 +25,15 @@ impl StateError {
             path: path.into(),
             reason: reason.into(),
             value: Some(value.to_owned()),
+        }
+    }
+
+    /// A broken API rule ([`check`]) of the resource at `at` (`Vpcs[3]`).
+    fn at(at: String, r: check::Refusal) -> Self {
+        StateError {
+            path: format!("{at}.{}", r.field),
+            reason: r.reason,
+            value: Some(r.value),
         }
     }
 }
@@ -227,6 +236,51 @@ pub(super) fn vswitch_defaults(
     Ok(())
 }
 
+/// Every vSwitch with the API's rules: its block inside its VPC's, apart from the VPC's other
+/// vSwitches (of two that overlap, the later in the file is named), its tags. Blocks are nested
+/// or apart, so sorted by address an overlap shows between neighbours.
+fn check_vswitches(
+    vswitches: &[doc::VSwitch],
+    vpcs: &HashMap<&str, &doc::Vpc>,
+) -> Result<(), StateError> {
+    let mut of_vpc: HashMap<&str, Vec<(crate::cidr::Cidr, usize)>> = HashMap::new();
+    for (i, v) in vswitches.iter().enumerate() {
+        let Some(vpc) = vpcs.get(v.vpc_id.as_str()) else {
+            continue;
+        };
+        check::vswitch(v, vpc, std::iter::empty())
+            .map_err(|r| StateError::at(format!("VSwitches[{i}]"), r))?;
+        if let Some(block) = crate::rules::vswitch_block(&v.cidr_block) {
+            of_vpc
+                .entry(v.vpc_id.as_str())
+                .or_default()
+                .push((block, i));
+        }
+    }
+    let mut overlapping: Option<(usize, usize)> = None;
+    for blocks in of_vpc.values_mut() {
+        blocks.sort_by_key(|(b, i)| (b.addr, b.prefix, *i));
+        for pair in blocks.windows(2) {
+            let ((a, i), (b, j)) = (pair[0], pair[1]);
+            if a.overlaps(b) {
+                let (earlier, later) = (i.min(j), i.max(j));
+                if overlapping.is_none_or(|(_, l)| later < l) {
+                    overlapping = Some((earlier, later));
+                }
+            }
+        }
+    }
+    if let Some((earlier, later)) = overlapping {
+        let (v, other) = (&vswitches[later], &vswitches[earlier]);
+        let siblings = std::iter::once(other);
+        if let Some(vpc) = vpcs.get(v.vpc_id.as_str()) {
+            check::vswitch(v, vpc, siblings)
+                .map_err(|r| StateError::at(format!("VSwitches[{later}]"), r))?;
+        }
+    }
+    Ok(())
+}
+
 fn unique(
     seen: &mut HashSet<String>,
     id: &str,
@@ -415,6 +469,7 @@ impl World {
             vpc_defaults(v, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("Vpcs[{i}].{field}"), reason, &value)
             })?;
+            check::vpc(v).map_err(|r| StateError::at(format!("Vpcs[{i}]"), r))?;
         }
         drop(vpc_ids);
         let vpc_index: HashMap<&str, &doc::Vpc> =
@@ -440,6 +495,7 @@ impl World {
             })?;
         }
         drop(vswitch_ids);
+        check_vswitches(&doc.vswitches, &vpc_index)?;
         let vswitch_index: HashMap<&str, &doc::VSwitch> = doc
             .vswitches
             .iter()
@@ -485,6 +541,7 @@ impl World {
             gateway_defaults(g, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("VpnGateways[{i}].{field}"), reason, &value)
             })?;
+            check::gateway(g).map_err(|r| StateError::at(format!("VpnGateways[{i}]"), r))?;
         }
         let mut server_ids = HashSet::new();
         for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
@@ -518,6 +575,7 @@ impl World {
                 ));
             }
             s.create_time = Some(create_time);
+            check::server(s).map_err(|r| StateError::at(format!("SslVpnServers[{i}]"), r))?;
             ensure_ca(i, s)?;
         }
 

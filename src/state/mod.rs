@@ -14,6 +14,7 @@
 mod busy;
 pub mod cert;
 pub mod change;
+mod check;
 pub mod doc;
 mod load;
 mod table;
@@ -21,7 +22,7 @@ mod table;
 use std::collections::HashMap;
 
 pub use cert::{CERT_VALIDITY_MS, Cert, EXPIRING_SOON_MS, MAX_NOW_MS, MAX_TIME_MS, cert_status};
-pub use change::Change;
+pub use change::{Change, ReplayError};
 pub use doc::StateDoc;
 use doc::{GatewayStatus, Region, SslVpnServer, VSwitch, Vpc, VpnGateway};
 pub use load::{POSTPAY_END_TIME_MS, StateError, iso_time, parse_doc, state_time};

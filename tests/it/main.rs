@@ -14,6 +14,7 @@ mod hostile;
 mod idempotency;
 mod layout;
 mod load;
+mod load_rules;
 mod modify;
 mod order;
 mod persistence;

@@ -7,9 +7,9 @@ use serde_json::json;
 use crate::actions::parse_bool;
 use crate::actions::tag::parse_tags;
 use crate::actions::{Call, Operation, RamTarget, reply};
-use crate::cidr::{Cidr, SHARED};
 use crate::error::ApiError;
 use crate::protocol::Reply;
+use crate::rules;
 use crate::state::doc::Vpc;
 use crate::state::state_time;
 
@@ -29,14 +29,10 @@ pub(super) fn user_cidrs(text: Option<&str>) -> Result<Vec<String>, ApiError> {
     };
     let blocks: Option<Vec<String>> = text
         .split(',')
-        .map(|b| {
-            Cidr::parse(b)
-                .filter(|c| c.is_network_address() && !c.overlaps(SHARED))
-                .map(|_| b.to_owned())
-        })
+        .map(|b| rules::user_cidr(b).map(|_| b.to_owned()))
         .collect();
     blocks
-        .filter(|b| b.len() <= 3)
+        .filter(|b| b.len() <= rules::MAX_USER_CIDRS)
         .ok_or_else(|| ApiError::InvalidParameter("UserCidr".into()))
 }
 

@@ -17,23 +17,9 @@ use crate::protocol::Params;
 use crate::state::doc::Vpc;
 use crate::state::{World, iso_time};
 
-/// The private ranges a VPC's block must be one of, or inside.
-const PRIVATE: [Cidr; 3] = [
-    Cidr::new(10 << 24, 8),
-    Cidr::new((172 << 24) | (16 << 16), 12),
-    Cidr::new((192 << 24) | (168 << 16), 16),
-];
-
-/// A VPC's `CidrBlock`: a network address with mask 8-28 inside 10.0.0.0/8, 172.16.0.0/12 or
-/// 192.168.0.0/16, else `InvalidCidrBlock.Malformed`.
+/// A VPC's `CidrBlock` ([`crate::rules::vpc_block`]), else `InvalidCidrBlock.Malformed`.
 pub fn vpc_cidr(text: &str) -> Result<Cidr, ApiError> {
-    Cidr::parse(text)
-        .filter(|c| {
-            (8..=28).contains(&c.prefix)
-                && c.is_network_address()
-                && PRIVATE.iter().any(|p| p.contains(*c))
-        })
-        .ok_or(ApiError::InvalidCidrBlockMalformed)
+    crate::rules::vpc_block(text).ok_or(ApiError::InvalidCidrBlockMalformed)
 }
 
 /// `VpcName` and `Description`, if given: 1-128 characters without a URL

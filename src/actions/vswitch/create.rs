@@ -25,9 +25,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let vpc_id = call.params.required("VpcId")?;
     let zone = call.params.required("ZoneId")?;
     let text = call.params.required("CidrBlock")?;
-    let block = Cidr::parse(text)
-        .filter(|c| (16..=29).contains(&c.prefix) && c.is_network_address())
-        .ok_or(ApiError::InvalidCidrBlockMalformed)?;
+    let block = crate::rules::vswitch_block(text).ok_or(ApiError::InvalidCidrBlockMalformed)?;
     let (name, description) = super::name_and_description(call.params)?;
     let tags = parse_tags(call.params)?;
     call.idempotent(|world| {

@@ -53,6 +53,7 @@ const CALLS: &[(&str, &str)] = &[
     ("state", "GET or PUT"),
     ("reset", "POST"),
     ("requests", "GET or DELETE"),
+    ("requests/{RequestId}", "GET"),
     ("faults", "GET, POST or DELETE"),
     ("clock", "GET or POST"),
     ("ui", "GET"),
@@ -75,6 +76,7 @@ fn router() -> &'static Router<Arc<AppState>> {
             .route("/_emulator/state", get(get_state).put(put_state))
             .route("/_emulator/reset", post(reset))
             .route("/_emulator/requests", get(requests).delete(clear_requests))
+            .route("/_emulator/requests/{id}", get(one_request))
             .route(
                 "/_emulator/faults",
                 get(list_faults).post(add_fault).delete(clear_faults),
@@ -128,9 +130,15 @@ async fn unknown_call(uri: Uri) -> Response {
 
 async fn wrong_method(uri: Uri) -> Response {
     let call = uri.path().strip_prefix("/_emulator/").unwrap_or_default();
+    // `requests/{RequestId}` is one call of the journal.
+    let name = if call.starts_with("requests/") {
+        "requests/{RequestId}"
+    } else {
+        call
+    };
     let allowed = CALLS
         .iter()
-        .find(|(name, _)| *name == call)
+        .find(|(known, _)| *known == name)
         .map_or("other methods", |(_, methods)| methods);
     refuse(
         StatusCode::METHOD_NOT_ALLOWED,
@@ -301,10 +309,17 @@ async fn reset(State(app): State<Arc<AppState>>) -> Response {
     Json(summary(&app.startup)).into_response()
 }
 
+/// How much of the journal one piece of a `GET requests` answer holds (at least one call).
+const JOURNAL_CHUNK_BYTES: usize = 256 * 1024;
+
+/// `GET requests[?action=A&limit=N&after=RequestId&response=false]`: the journal, oldest
+/// first. `after` keeps the calls after that one (410 once it is no longer in the journal, so
+/// that the reader starts over); `response=false` leaves the answers' bodies out (the console
+/// asks for one when it is opened, `GET requests/{RequestId}`). The answer is written as it is
+/// sent, a few calls at a time, so that readers share the journal rather than copy it.
 async fn requests(State(app): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
     let query = query.unwrap_or_default();
-    let mut action = None;
-    let mut limit = None;
+    let (mut action, mut limit, mut after, mut with_response) = (None, None, None, true);
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "action" => action = Some(value.into_owned()),
@@ -312,10 +327,105 @@ async fn requests(State(app): State<Arc<AppState>>, RawQuery(query): RawQuery) -
                 Ok(n) => limit = Some(n),
                 Err(_) => return bad_request(format!("limit: not a whole number ({value})")),
             },
+            "after" => after = Some(value.into_owned()),
+            "response" => match value.as_ref() {
+                "true" => with_response = true,
+                "false" => with_response = false,
+                _ => return bad_request(format!("response: true or false ({value})")),
+            },
             other => return bad_request(format!("unknown query parameter ({other})")),
         }
     }
-    Json(app.journal.list(action.as_deref(), limit)).into_response()
+    let (from, end) = match app
+        .journal
+        .window(action.as_deref(), limit, after.as_deref())
+    {
+        Ok(window) => window,
+        Err(crate::journal::Gone) => {
+            return refuse(
+                StatusCode::GONE,
+                format!(
+                    "no call {} in the journal (it was cleared, or the call rotated out): ask again without after",
+                    after.unwrap_or_default()
+                ),
+            );
+        }
+    };
+    // Between pieces: where to go on from, and whether the array was opened, has an entry, is
+    // closed. Every piece but the first and the last holds at least one entry.
+    #[derive(Clone, Copy)]
+    struct Reading {
+        from: u64,
+        opened: bool,
+        any: bool,
+        closed: bool,
+    }
+    let first = Reading {
+        from,
+        opened: false,
+        any: false,
+        closed: false,
+    };
+    let pieces = futures_util::stream::unfold(first, move |mut reading| {
+        let (app, action) = (app.clone(), action.clone());
+        async move {
+            if reading.closed {
+                return None;
+            }
+            let mut out = Vec::new();
+            if !reading.opened {
+                out.push(b'[');
+                reading.opened = true;
+            }
+            loop {
+                let (entries, next) = if reading.from < end {
+                    let journal = &app.journal;
+                    journal.chunk(action.as_deref(), reading.from, end, JOURNAL_CHUNK_BYTES)
+                } else {
+                    (Vec::new(), end)
+                };
+                for entry in &entries {
+                    if reading.any {
+                        out.push(b',');
+                    }
+                    crate::journal::write_entry(&mut out, entry, with_response);
+                    reading.any = true;
+                }
+                reading.from = next;
+                if reading.from >= end {
+                    out.push(b']');
+                    reading.closed = true;
+                }
+                if reading.closed || !entries.is_empty() {
+                    let piece = Ok::<_, std::convert::Infallible>(bytes::Bytes::from(out));
+                    return Some((piece, reading));
+                }
+            }
+        }
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(pieces),
+    )
+        .into_response()
+}
+
+/// `GET requests/{RequestId}`: one call, with its answer's body.
+async fn one_request(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    match app.journal.get(&id) {
+        Some(entry) => {
+            let mut out = Vec::new();
+            crate::journal::write_entry(&mut out, &entry, true);
+            ([(header::CONTENT_TYPE, "application/json")], out).into_response()
+        }
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            format!("no call {id} in the journal"),
+        ),
+    }
 }
 
 async fn add_fault(State(app): State<Arc<AppState>>, body: Body) -> Response {

@@ -12,6 +12,7 @@ mod gateways;
 mod helpers;
 mod hostile;
 mod idempotency;
+mod journal_readers;
 mod layout;
 mod load;
 mod load_rules;

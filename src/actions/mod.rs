@@ -250,6 +250,7 @@ impl Call<'_> {
             Some(p) => self.wait_for(p.enqueue(world)),
             None => {
                 world.take_changes();
+                world.stamp_windows(0);
             }
         }
     }

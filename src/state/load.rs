@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::doc::{self, KeyStatus, SslVpnServer, StateDoc};
 use super::table::{Children, Table};
-use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World};
+use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World, check};
 use crate::auth::{KeyRecord, UserGrant};
 use crate::idempotency::TokenStore;
 use crate::material::{self, Pem};
@@ -25,6 +25,15 @@ impl StateError {
             path: path.into(),
             reason: reason.into(),
             value: Some(value.to_owned()),
+        }
+    }
+
+    /// A broken API rule ([`check`]) of the resource at `at` (`Vpcs[3]`).
+    fn at(at: String, r: check::Refusal) -> Self {
+        StateError {
+            path: format!("{at}.{}", r.field),
+            reason: r.reason,
+            value: Some(r.value),
         }
     }
 }
@@ -131,8 +140,19 @@ pub fn iso_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A `CreationTime` from a file (RFC 3339; empty: `now_ms`), as the API's form and as epoch
-/// milliseconds.
+/// `YYYY-MM-DDThh:mm:ss.mmmZ` (`.mmm` left out when 0), how the state keeps a VPC's or
+/// vSwitch's `CreationTime`: to the millisecond the lists order by (SPEC 14), so that a reload
+/// lists in the same order and exports the same bytes. The API answers [`iso_time`].
+pub fn state_time(ms: i64) -> String {
+    let seconds = iso_time(ms);
+    match ms.rem_euclid(1000) {
+        0 => seconds,
+        millis => format!("{}.{millis:03}Z", seconds.trim_end_matches('Z')),
+    }
+}
+
+/// A `CreationTime` from a file (RFC 3339; empty: `now_ms`), as the state's form
+/// ([`state_time`]) and as epoch milliseconds.
 pub(super) fn creation_time(
     text: &str,
     now_ms: i64,
@@ -157,7 +177,7 @@ pub(super) fn creation_time(
             text.to_owned(),
         ));
     }
-    Ok((iso_time(ms), ms))
+    Ok((state_time(ms), ms))
 }
 
 /// The 21 characters after a resource ID's prefix (`vpc-bp1...`), for the IDs derived from it.
@@ -213,6 +233,51 @@ pub(super) fn vswitch_defaults(
         ));
     }
     (v.creation_time, v.created_ms) = creation_time(&v.creation_time, now_ms)?;
+    Ok(())
+}
+
+/// Every vSwitch with the API's rules: its block inside its VPC's, apart from the VPC's other
+/// vSwitches (of two that overlap, the later in the file is named), its tags. Blocks are nested
+/// or apart, so sorted by address an overlap shows between neighbours.
+fn check_vswitches(
+    vswitches: &[doc::VSwitch],
+    vpcs: &HashMap<&str, &doc::Vpc>,
+) -> Result<(), StateError> {
+    let mut of_vpc: HashMap<&str, Vec<(crate::cidr::Cidr, usize)>> = HashMap::new();
+    for (i, v) in vswitches.iter().enumerate() {
+        let Some(vpc) = vpcs.get(v.vpc_id.as_str()) else {
+            continue;
+        };
+        check::vswitch(v, vpc, std::iter::empty())
+            .map_err(|r| StateError::at(format!("VSwitches[{i}]"), r))?;
+        if let Some(block) = crate::rules::vswitch_block(&v.cidr_block) {
+            of_vpc
+                .entry(v.vpc_id.as_str())
+                .or_default()
+                .push((block, i));
+        }
+    }
+    let mut overlapping: Option<(usize, usize)> = None;
+    for blocks in of_vpc.values_mut() {
+        blocks.sort_by_key(|(b, i)| (b.addr, b.prefix, *i));
+        for pair in blocks.windows(2) {
+            let ((a, i), (b, j)) = (pair[0], pair[1]);
+            if a.overlaps(b) {
+                let (earlier, later) = (i.min(j), i.max(j));
+                if overlapping.is_none_or(|(_, l)| later < l) {
+                    overlapping = Some((earlier, later));
+                }
+            }
+        }
+    }
+    if let Some((earlier, later)) = overlapping {
+        let (v, other) = (&vswitches[later], &vswitches[earlier]);
+        let siblings = std::iter::once(other);
+        if let Some(vpc) = vpcs.get(v.vpc_id.as_str()) {
+            check::vswitch(v, vpc, siblings)
+                .map_err(|r| StateError::at(format!("VSwitches[{later}]"), r))?;
+        }
+    }
     Ok(())
 }
 
@@ -404,6 +469,7 @@ impl World {
             vpc_defaults(v, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("Vpcs[{i}].{field}"), reason, &value)
             })?;
+            check::vpc(v).map_err(|r| StateError::at(format!("Vpcs[{i}]"), r))?;
         }
         drop(vpc_ids);
         let vpc_index: HashMap<&str, &doc::Vpc> =
@@ -429,6 +495,7 @@ impl World {
             })?;
         }
         drop(vswitch_ids);
+        check_vswitches(&doc.vswitches, &vpc_index)?;
         let vswitch_index: HashMap<&str, &doc::VSwitch> = doc
             .vswitches
             .iter()
@@ -474,6 +541,7 @@ impl World {
             gateway_defaults(g, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("VpnGateways[{i}].{field}"), reason, &value)
             })?;
+            check::gateway(g).map_err(|r| StateError::at(format!("VpnGateways[{i}]"), r))?;
         }
         let mut server_ids = HashSet::new();
         for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
@@ -507,6 +575,7 @@ impl World {
                 ));
             }
             s.create_time = Some(create_time);
+            check::server(s).map_err(|r| StateError::at(format!("SslVpnServers[{i}]"), r))?;
             ensure_ca(i, s)?;
         }
 
@@ -587,7 +656,7 @@ impl World {
             certs_of_server: Children::default(),
             certs_of_scope: Children::default(),
             tokens,
-            busy_until: HashMap::new(),
+            windows: Default::default(),
             changes: Vec::new(),
             recording: true,
         };
@@ -691,6 +760,18 @@ mod tests {
                 .to_string()
                 .starts_with("Accounts[0].AccessKeys[0].Status: unknown variant `Off`"),
             "{status}"
+        );
+    }
+
+    #[test]
+    fn the_state_keeps_creation_times_to_the_millisecond() {
+        assert_eq!(state_time(1_764_547_200_000), "2025-12-01T00:00:00Z");
+        assert_eq!(state_time(1_764_547_200_042), "2025-12-01T00:00:00.042Z");
+        assert_eq!(iso_time(1_764_547_200_042), "2025-12-01T00:00:00Z");
+        let (text, ms) = creation_time("2025-12-01T00:00:00.042Z", 0).unwrap();
+        assert_eq!(
+            (text.as_str(), ms),
+            ("2025-12-01T00:00:00.042Z", 1_764_547_200_042)
         );
     }
 

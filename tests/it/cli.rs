@@ -309,7 +309,9 @@ fn http_with(
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/x-www-form-urlencoded\r\n{}content-length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: {}\r\n{}content-length: {}\r\n\r\n{body}",
+        // The admin API takes JSON bodies only (SPEC 14); the API, forms.
+        if path.starts_with("/_emulator/") { "application/json" } else { "application/x-www-form-urlencoded" },
         if authorization.is_empty() { String::new() } else { format!("authorization: {authorization}\r\n") },
         body.len()
     )

@@ -278,7 +278,8 @@ describe('the web console (issue 25)', () => {
 
   test('the clock is set to a time, and a time before real time says what it did', async () => {
     await page.click('#tabs button[data-tab="controls"]');
-    // The form starts at the emulator's time.
+    // The form starts at the emulator's time, once the page has asked for it.
+    await page.waitForFunction(() => document.querySelector('#clock-set').value !== '', null, { timeout: 5000 });
     assert.match(await page.inputValue('#clock-set'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     const target = Date.parse('2030-01-02T03:04:05Z');
     await page.fill('#clock-set', '2030-01-02 03:04:05Z');

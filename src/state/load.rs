@@ -8,7 +8,9 @@ use super::table::{Children, Table};
 use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World};
 use crate::auth::{KeyRecord, UserGrant};
 use crate::idempotency::TokenStore;
+use crate::ipsec;
 use crate::material::{self, Pem};
+use crate::names::{tag_key_ok, tag_value_ok};
 
 /// Why a state document was refused: `<JSON path>: <reason> (<offending value>)`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -216,6 +218,205 @@ pub(super) fn vswitch_defaults(
     Ok(())
 }
 
+/// What a check of a resource's values found wrong: the field (a JSON path inside the
+/// resource), the reason and the offending value.
+pub(super) type Bad = (String, &'static str, String);
+
+fn bad(field: &str, reason: &'static str, value: impl ToString) -> Bad {
+    (field.to_owned(), reason, value.to_string())
+}
+
+fn tags_checked(tags: &[doc::Tag]) -> Result<(), Bad> {
+    let reason = "at most 20 tags, keys unique, of 1-128 characters; no aliyun/acs: prefix or http(s):// address";
+    for (i, t) in tags.iter().enumerate() {
+        if i >= 20 || !tag_key_ok(&t.key, 128) || tags[..i].iter().any(|o| o.key == t.key) {
+            return Err((format!("Tags[{i}].Key"), reason, t.key.clone()));
+        }
+        if !tag_value_ok(&t.value) {
+            return Err((format!("Tags[{i}].Value"), reason, t.value.clone()));
+        }
+    }
+    Ok(())
+}
+
+fn time_checked(field: &str, time: Option<i64>) -> Result<(), Bad> {
+    match time {
+        Some(t) if !(0..=MAX_TIME_MS).contains(&t) => Err(bad(
+            field,
+            "must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+            t,
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A customer gateway's values as CreateCustomerGateway takes them (SPEC 14).
+pub(super) fn check_customer_gateway(c: &doc::CustomerGateway) -> Result<(), Bad> {
+    if ipsec::ipv4(&c.ip_address).is_none() {
+        return Err(bad("IpAddress", "not an IPv4 address", &c.ip_address));
+    }
+    if let Some(asn) = c.asn
+        && (!(1..=u64::from(u32::MAX)).contains(&asn) || asn == ipsec::RESERVED_ASN)
+    {
+        return Err(bad("Asn", "must be 1-4294967295 and not 45104", asn));
+    }
+    if !c.auth_key.is_empty() && !ipsec::auth_key_ok(&c.auth_key) {
+        return Err(bad(
+            "AuthKey",
+            "1-64 printable ASCII characters without spaces or ?",
+            &c.auth_key,
+        ));
+    }
+    time_checked("CreateTime", c.create_time)?;
+    tags_checked(&c.tags)
+}
+
+fn one_of(field: &str, value: &str, allowed: &[&str], extra: &str) -> Result<(), Bad> {
+    if allowed.contains(&value) || value == extra {
+        Ok(())
+    } else {
+        Err(bad(field, "not one of the API's values", value))
+    }
+}
+
+/// A connection's values as CreateVpnConnection takes them (SPEC 14).
+pub(super) fn check_connection(c: &doc::VpnConnection) -> Result<(), Bad> {
+    ipsec::subnets(&c.local_subnet).map_err(|part| {
+        bad(
+            "LocalSubnet",
+            "1 to 5 comma-separated network addresses in CIDR notation",
+            part,
+        )
+    })?;
+    ipsec::subnets(&c.remote_subnet).map_err(|part| {
+        bad(
+            "RemoteSubnet",
+            "1 to 5 comma-separated network addresses in CIDR notation",
+            part,
+        )
+    })?;
+    let ike = &c.ike_config;
+    if let Some(psk) = &ike.psk
+        && !ipsec::psk_ok(psk)
+    {
+        return Err(bad(
+            "IkeConfig.Psk",
+            "1-100 letters, digits and the API's punctuation",
+            psk,
+        ));
+    }
+    one_of(
+        "IkeConfig.IkeVersion",
+        &ike.ike_version,
+        &ipsec::IKE_VERSIONS,
+        "",
+    )?;
+    one_of("IkeConfig.IkeMode", &ike.ike_mode, &ipsec::IKE_MODES, "")?;
+    one_of(
+        "IkeConfig.IkeEncAlg",
+        &ike.ike_enc_alg,
+        &ipsec::ENC_ALGS,
+        ipsec::SM_ENC_ALG,
+    )?;
+    one_of(
+        "IkeConfig.IkeAuthAlg",
+        &ike.ike_auth_alg,
+        &ipsec::AUTH_ALGS,
+        ipsec::SM_AUTH_ALG,
+    )?;
+    one_of("IkeConfig.IkePfs", &ike.ike_pfs, &ipsec::IKE_PFS, "")?;
+    for (field, value) in [
+        ("IkeConfig.LocalId", &ike.local_id),
+        ("IkeConfig.RemoteId", &ike.remote_id),
+    ] {
+        if !value.is_empty() && !ipsec::ike_id_ok(value) {
+            return Err(bad(field, "at most 100 characters without spaces", value));
+        }
+    }
+    let sa = &c.ipsec_config;
+    one_of(
+        "IpsecConfig.IpsecEncAlg",
+        &sa.ipsec_enc_alg,
+        &ipsec::ENC_ALGS,
+        ipsec::SM_ENC_ALG,
+    )?;
+    one_of(
+        "IpsecConfig.IpsecAuthAlg",
+        &sa.ipsec_auth_alg,
+        &ipsec::AUTH_ALGS,
+        ipsec::SM_AUTH_ALG,
+    )?;
+    one_of("IpsecConfig.IpsecPfs", &sa.ipsec_pfs, &ipsec::IPSEC_PFS, "")?;
+    for (field, value) in [
+        ("IkeConfig.IkeLifetime", ike.ike_lifetime),
+        ("IpsecConfig.IpsecLifetime", sa.ipsec_lifetime),
+    ] {
+        if value > ipsec::DEFAULT_LIFETIME {
+            return Err(bad(field, "seconds, at most 86400", value));
+        }
+    }
+    let health = &c.health_check_config;
+    for (field, value) in [
+        ("HealthCheckConfig.Dip", &health.dip),
+        ("HealthCheckConfig.Sip", &health.sip),
+    ] {
+        if !value.is_empty() && ipsec::ipv4(value).is_none() {
+            return Err(bad(field, "not an IPv4 address", value));
+        }
+    }
+    for (field, value) in [
+        ("HealthCheckConfig.Interval", health.interval),
+        ("HealthCheckConfig.Retry", health.retry),
+    ] {
+        if value > ipsec::MAX_HEALTH_CHECK {
+            return Err(bad(field, "at most 3600", value));
+        }
+    }
+    let bgp = &c.bgp_config;
+    if !(1..=u64::from(u32::MAX)).contains(&bgp.local_asn) {
+        return Err(bad(
+            "BgpConfig.LocalAsn",
+            "must be 1-4294967295",
+            bgp.local_asn,
+        ));
+    }
+    if !bgp.tunnel_cidr.is_empty() || !bgp.local_bgp_ip.is_empty() || bgp.enable_bgp {
+        let Some(tunnel) = ipsec::tunnel_cidr(&bgp.tunnel_cidr) else {
+            return Err(bad(
+                "BgpConfig.TunnelCidr",
+                "a /30 of 169.254.0.0/16 but 169.254.0.0/30-169.254.6.0/30 and 169.254.169.252/30",
+                &bgp.tunnel_cidr,
+            ));
+        };
+        if !ipsec::bgp_ip_in(tunnel, &bgp.local_bgp_ip) {
+            return Err(bad(
+                "BgpConfig.LocalBgpIp",
+                "a host address of TunnelCidr",
+                &bgp.local_bgp_ip,
+            ));
+        }
+    }
+    time_checked("CreateTime", c.create_time)?;
+    tags_checked(&c.tags)
+}
+
+/// A route's values as CreateVpnRouteEntry takes them (SPEC 14).
+pub(super) fn check_route(r: &doc::VpnRouteEntry) -> Result<(), Bad> {
+    if !ipsec::route_dest_ok(&r.route_dest) {
+        return Err(bad(
+            "RouteDest",
+            "a network address in CIDR notation, not 0.0.0.0/0 nor in 100.64.0.0/10",
+            &r.route_dest,
+        ));
+    }
+    if !ipsec::WEIGHTS.contains(&r.weight) {
+        return Err(bad("Weight", "0 or 100", r.weight));
+    }
+    one_of("State", &r.state, &ipsec::ROUTE_STATES, "")?;
+    one_of("OverlayMode", &r.overlay_mode, &["Ipsec"], "")?;
+    time_checked("CreateTime", r.create_time)
+}
+
 fn unique(
     seen: &mut HashSet<String>,
     id: &str,
@@ -262,6 +463,147 @@ fn ensure_ca(i: usize, server: &mut SslVpnServer) -> Result<(), StateError> {
             value: None,
         }),
     }
+}
+
+/// `check_owner` of [`World::from_doc`]: a resource's region exists and its account (the first
+/// one when empty) too.
+type OwnerCheck<'a> = dyn Fn(&str, usize, &str, &mut String) -> Result<(), StateError> + 'a;
+
+/// Checks the IPsec half of a document (SPEC 14) and fills in its defaults: customer gateways
+/// (an IPv4 address unique in their account and region), connections (their VPN gateway and
+/// customer gateway in their account and region, one connection per pair of gateways, their
+/// pre-shared key and IKE identities) and routes (their gateway's region and account, a next
+/// hop that is a connection of the gateway, unique).
+fn load_ipsec(doc: &mut StateDoc, check_owner: &OwnerCheck, now_ms: i64) -> Result<(), StateError> {
+    let refused = |kind: &'static str, i: usize| {
+        move |(field, reason, value): Bad| {
+            StateError::new(format!("{kind}[{i}].{field}"), reason, &value)
+        }
+    };
+    let mut ids = HashSet::new();
+    let mut addresses = HashSet::new();
+    for (i, c) in doc.customer_gateways.iter_mut().enumerate() {
+        unique(
+            &mut ids,
+            &c.customer_gateway_id,
+            format!("CustomerGateways[{i}].CustomerGatewayId"),
+            "CustomerGatewayId",
+        )?;
+        check_owner("CustomerGateways", i, &c.region_id, &mut c.account_id)?;
+        check_customer_gateway(c).map_err(refused("CustomerGateways", i))?;
+        if !addresses.insert((
+            c.account_id.clone(),
+            c.region_id.clone(),
+            c.ip_address.clone(),
+        )) {
+            return Err(StateError::new(
+                format!("CustomerGateways[{i}].IpAddress"),
+                "another customer gateway of the account and region has this address",
+                &c.ip_address,
+            ));
+        }
+        c.name.get_or_insert_with(|| c.customer_gateway_id.clone());
+        c.create_time.get_or_insert(now_ms);
+    }
+    let customer_gateways: HashMap<&str, &doc::CustomerGateway> = doc
+        .customer_gateways
+        .iter()
+        .map(|c| (c.customer_gateway_id.as_str(), c))
+        .collect();
+    let gateways: HashMap<&str, &doc::VpnGateway> = doc
+        .vpn_gateways
+        .iter()
+        .map(|g| (g.vpn_gateway_id.as_str(), g))
+        .collect();
+    let mut ids = HashSet::new();
+    let mut pairs = HashSet::new();
+    for (i, c) in doc.vpn_connections.iter_mut().enumerate() {
+        unique(
+            &mut ids,
+            &c.vpn_connection_id,
+            format!("VpnConnections[{i}].VpnConnectionId"),
+            "VpnConnectionId",
+        )?;
+        check_owner("VpnConnections", i, &c.region_id, &mut c.account_id)?;
+        let Some(gateway) = gateways
+            .get(c.vpn_gateway_id.as_str())
+            .filter(|g| g.account_id == c.account_id && g.region_id == c.region_id)
+        else {
+            return Err(StateError::new(
+                format!("VpnConnections[{i}].VpnGatewayId"),
+                "no such VPN gateway in the connection's account and region",
+                &c.vpn_gateway_id,
+            ));
+        };
+        let Some(customer) = customer_gateways
+            .get(c.customer_gateway_id.as_str())
+            .filter(|g| g.account_id == c.account_id && g.region_id == c.region_id)
+        else {
+            return Err(StateError::new(
+                format!("VpnConnections[{i}].CustomerGatewayId"),
+                "no such customer gateway in the connection's account and region",
+                &c.customer_gateway_id,
+            ));
+        };
+        check_connection(c).map_err(refused("VpnConnections", i))?;
+        if !pairs.insert((c.vpn_gateway_id.clone(), c.customer_gateway_id.clone())) {
+            return Err(StateError::new(
+                format!("VpnConnections[{i}].CustomerGatewayId"),
+                "the VPN gateway has another connection to this customer gateway",
+                &c.customer_gateway_id,
+            ));
+        }
+        c.name.get_or_insert_with(|| c.vpn_connection_id.clone());
+        c.create_time.get_or_insert(now_ms);
+        let ike = &mut c.ike_config;
+        ike.psk
+            .get_or_insert_with(|| ipsec::derived_psk(&c.vpn_connection_id));
+        if ike.local_id.is_empty() {
+            ike.local_id.clone_from(&gateway.internet_ip);
+        }
+        if ike.remote_id.is_empty() {
+            ike.remote_id.clone_from(&customer.ip_address);
+        }
+    }
+    drop(customer_gateways);
+    let connections: HashMap<&str, &doc::VpnConnection> = doc
+        .vpn_connections
+        .iter()
+        .map(|c| (c.vpn_connection_id.as_str(), c))
+        .collect();
+    let mut keys = HashSet::new();
+    for (i, r) in doc.vpn_route_entries.iter_mut().enumerate() {
+        let Some(gateway) = gateways.get(r.vpn_gateway_id.as_str()) else {
+            return Err(StateError::new(
+                format!("VpnRouteEntries[{i}].VpnGatewayId"),
+                "no such VPN gateway",
+                &r.vpn_gateway_id,
+            ));
+        };
+        if connections
+            .get(r.next_hop.as_str())
+            .is_none_or(|c| c.vpn_gateway_id != r.vpn_gateway_id)
+        {
+            return Err(StateError::new(
+                format!("VpnRouteEntries[{i}].NextHop"),
+                "no such IPsec connection of the route's VPN gateway",
+                &r.next_hop,
+            ));
+        }
+        check_route(r).map_err(refused("VpnRouteEntries", i))?;
+        r.region_id.clone_from(&gateway.region_id);
+        r.account_id.clone_from(&gateway.account_id);
+        r.create_time.get_or_insert(now_ms);
+        r.key = doc::VpnRouteEntry::key_of(&r.vpn_gateway_id, &r.route_dest, &r.next_hop);
+        if !keys.insert(r.key.clone()) {
+            return Err(StateError::new(
+                format!("VpnRouteEntries[{i}].RouteDest"),
+                "the gateway has this route already (same RouteDest and NextHop)",
+                &r.route_dest,
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl World {
@@ -569,6 +911,8 @@ impl World {
         }
         drop(cert_ids);
 
+        load_ipsec(&mut doc, &check_owner, now_ms)?;
+
         let mut tokens = tokens;
         for token in doc.client_tokens.take().unwrap_or_default() {
             tokens.restore(token, real_now_ms);
@@ -586,6 +930,12 @@ impl World {
             certs: Table::with_capacity(certs.len()),
             certs_of_server: Children::default(),
             certs_of_scope: Children::default(),
+            customer_gateways: Table::with_capacity(doc.customer_gateways.len()),
+            connections: Table::with_capacity(doc.vpn_connections.len()),
+            connections_of_gateway: Children::default(),
+            connections_of_customer_gateway: Children::default(),
+            routes: Table::with_capacity(doc.vpn_route_entries.len()),
+            routes_of_gateway: Children::default(),
             tokens,
             busy_until: HashMap::new(),
             changes: Vec::new(),
@@ -605,6 +955,15 @@ impl World {
         }
         for c in certs {
             world.put_cert(c);
+        }
+        for c in doc.customer_gateways {
+            world.customer_gateways.insert(c);
+        }
+        for c in doc.vpn_connections {
+            world.store_connection(c);
+        }
+        for r in doc.vpn_route_entries {
+            world.store_route(r);
         }
         Ok(world)
     }

@@ -13,6 +13,7 @@ mod gateways;
 mod helpers;
 mod hostile;
 mod idempotency;
+mod ipsec;
 mod journal_fields;
 mod layout;
 mod load;

@@ -1,25 +1,18 @@
 //! User tags (SPEC section 12): `Tag.N.Key`/`Tag.N.Value` on create and as list filters, and
-//! the tag actions `TagResources`, `UnTagResources` and `ListTagResources` over VPCs, vSwitches
-//! and VPN gateways.
+//! the tag actions `TagResources`, `UnTagResources` and `ListTagResources` over VPCs, vSwitches,
+//! VPN gateways, and (SPEC 14) customer gateways and IPsec connections.
 
 pub mod list_tag_resources;
 pub mod tag_resources;
 pub mod untag_resources;
 
 use crate::error::ApiError;
+use crate::names::{tag_key_ok, tag_value_ok};
 use crate::protocol::Params;
 use crate::state::doc::Tag;
 
 /// At most this many tags per resource, and `Tag.N` per call.
 pub const MAX_TAGS: usize = 20;
-
-fn bad_prefix(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.starts_with("aliyun")
-        || lower.starts_with("acs:")
-        || lower.contains("http://")
-        || lower.contains("https://")
-}
 
 /// The `N`s of the parameters named `{prefix}.N.{suffix}` or `{prefix}.N`, sorted.
 fn numbers(params: &Params, prefix: &str) -> Vec<usize> {
@@ -45,10 +38,20 @@ fn numbers(params: &Params, prefix: &str) -> Vec<usize> {
 /// nor holding `http://`/`https://`; at most 20 (`Tag.21.Key` is refused); a value without its
 /// key names the key. `InvalidParameter` names the offending parameter.
 pub fn parse_tags(params: &Params) -> Result<Vec<(usize, Tag)>, ApiError> {
-    let mut tags = Vec::new();
-    for n in numbers(params, "Tag") {
-        let key_name = format!("Tag.{n}.Key");
-        let value_name = format!("Tag.{n}.Value");
+    parse_tags_named(params, "Tag", 128)
+}
+
+/// [`parse_tags`] for a list named `prefix` (`Tags.N.Key` on CreateCustomerGateway and
+/// CreateVpnConnection) whose keys may have at most `max_key` characters.
+pub fn parse_tags_named(
+    params: &Params,
+    prefix: &str,
+    max_key: usize,
+) -> Result<Vec<(usize, Tag)>, ApiError> {
+    let mut tags: Vec<(usize, Tag)> = Vec::new();
+    for n in numbers(params, prefix) {
+        let key_name = format!("{prefix}.{n}.Key");
+        let value_name = format!("{prefix}.{n}.Value");
         let invalid = |name: &str| ApiError::InvalidParameter(name.to_owned());
         let key = params.get(&key_name);
         let value = params.get(&value_name);
@@ -59,12 +62,11 @@ pub fn parse_tags(params: &Params) -> Result<Vec<(usize, Tag)>, ApiError> {
             return Err(invalid(&key_name));
         }
         let key = key.ok_or_else(|| invalid(&key_name))?;
-        let chars = key.chars().count();
-        if !(1..=128).contains(&chars) || bad_prefix(key) {
+        if !tag_key_ok(key, max_key) {
             return Err(invalid(&key_name));
         }
         let value = value.unwrap_or_default();
-        if value.chars().count() > 128 || bad_prefix(value) {
+        if !tag_value_ok(value) {
             return Err(invalid(&value_name));
         }
         tags.push((
@@ -142,6 +144,8 @@ pub enum Kind {
     Vpc,
     VSwitch,
     VpnGateway,
+    CustomerGateway,
+    VpnConnection,
 }
 
 impl Kind {
@@ -151,6 +155,8 @@ impl Kind {
             "vpc" => Ok(Kind::Vpc),
             "vswitch" => Ok(Kind::VSwitch),
             "vpngateway" => Ok(Kind::VpnGateway),
+            "customergateway" => Ok(Kind::CustomerGateway),
+            "vpnconnection" => Ok(Kind::VpnConnection),
             _ => Err(ApiError::InvalidParameter("ResourceType".into())),
         }
     }
@@ -161,6 +167,8 @@ impl Kind {
             Kind::Vpc => "VPC",
             Kind::VSwitch => "VSWITCH",
             Kind::VpnGateway => "VPNGATEWAY",
+            Kind::CustomerGateway => "CUSTOMERGATEWAY",
+            Kind::VpnConnection => "VPNCONNECTION",
         }
     }
 
@@ -169,6 +177,8 @@ impl Kind {
             Kind::Vpc => ApiError::InvalidVpcIdNotFound,
             Kind::VSwitch => ApiError::InvalidVSwitchIdNotFound,
             Kind::VpnGateway => ApiError::InvalidVpnGatewayInstanceIdNotFound,
+            Kind::CustomerGateway => ApiError::InvalidCustomerGatewayInstanceIdNotFound,
+            Kind::VpnConnection => ApiError::InvalidVpnConnectionInstanceIdNotFound,
         }
     }
 }
@@ -204,6 +214,12 @@ pub fn tags_of<'w>(
         Kind::VpnGateway => world
             .gateway_in(account, region, id)
             .map(|g| g.tags.as_slice()),
+        Kind::CustomerGateway => world
+            .customer_gateway(account, region, id)
+            .map(|c| c.tags.as_slice()),
+        Kind::VpnConnection => world
+            .connection(account, region, id)
+            .map(|c| c.tags.as_slice()),
     }
 }
 
@@ -228,18 +244,24 @@ pub fn set_tags(world: &mut crate::state::World, kind: Kind, id: &str, tags: Vec
                 world.put_gateway(g);
             }
         }
+        Kind::CustomerGateway => {
+            if let Some(mut c) = world.customer_gateway_by_id(id).cloned() {
+                c.tags = tags;
+                world.put_customer_gateway(c);
+            }
+        }
+        Kind::VpnConnection => {
+            if let Some(mut c) = world.connection_by_id(id).cloned() {
+                c.tags = tags;
+                world.put_connection(c);
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prefixes_and_urls_are_refused_any_case() {
-        assert!(bad_prefix("Aliyun-x") && bad_prefix("ACS:x") && bad_prefix("a http://b"));
-        assert!(!bad_prefix("team") && !bad_prefix("my-aliyun"));
-    }
 
     #[test]
     fn merging_replaces_by_key_and_stops_at_twenty() {

@@ -399,7 +399,8 @@ impl<'a> Settings<'a> {
 pub(super) enum Shape {
     /// DescribeVpnConnection: everything, tags as `Tags.Tag[]`.
     Describe,
-    /// A DescribeVpnConnections item: no `ZoneNo`, tags as `Tag.Tag[]`.
+    /// A DescribeVpnConnections item: no `ZoneNo`, BGP without `EnableBgp`, tags as
+    /// `Tag.Tag[]`.
     List,
     /// ModifyVpnConnectionAttribute: no state, status, tags or transit-router fields; a
     /// `Description`; the health check without `Status`/`Policy`, BGP without `AuthKey`.
@@ -516,13 +517,16 @@ pub(super) fn fields(
     }
     put("VcoHealthCheck", health);
     let b = &c.bgp_config;
-    let mut bgp = json!({
-        "EnableBgp": flag_text(b.enable_bgp),
-        "LocalAsn": b.local_asn,
-        "TunnelCidr": b.tunnel_cidr,
-        "LocalBgpIp": b.local_bgp_ip,
-        "PeerBgpIp": ipsec::peer_bgp_ip(&b.tunnel_cidr, &b.local_bgp_ip),
-    });
+    // The list item's model has no `EnableBgp` (the API's DescribeVpnConnections model).
+    let mut bgp = if shape == Shape::List {
+        json!({})
+    } else {
+        json!({ "EnableBgp": flag_text(b.enable_bgp) })
+    };
+    bgp["LocalAsn"] = json!(b.local_asn);
+    bgp["TunnelCidr"] = text(&b.tunnel_cidr);
+    bgp["LocalBgpIp"] = text(&b.local_bgp_ip);
+    bgp["PeerBgpIp"] = text(&ipsec::peer_bgp_ip(&b.tunnel_cidr, &b.local_bgp_ip));
     if let Some(asn) = customer.and_then(|g| g.asn).filter(|_| b.enable_bgp) {
         bgp["PeerAsn"] = json!(asn);
     }

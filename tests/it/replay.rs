@@ -1,8 +1,9 @@
 //! Replays of what the real tools sent (SPEC 14), from the recordings in the shared reference:
 //! the Terraform provider's apply, plans and destroy of `lab.tf`, its `data "alicloud_zones"`
-//! read, and 53 calls of the aliyun CLI. Each recorded request is sent again, in order, signed
-//! with signature V1 as those tools sign, with the IDs of earlier answers put in place of the
-//! recorded ones; each answer must have the recorded status and code, and every field of the
+//! read, and 53 calls of the aliyun CLI; and from `tests/data/terraform-ipsec/`, the provider's
+//! run of the IPsec half against this emulator. Each recorded request is sent again, in order,
+//! signed with signature V1 as those tools sign, with the IDs of earlier answers put in place of
+//! the recorded ones; each answer must have the recorded status and code, and every field of the
 //! recorded answer with the same JSON type (the provider type-asserts what it reads:
 //! `CreateTime` a number, `Tags.Tag[]` strings, `AutoPropagate` a bool ...).
 
@@ -216,6 +217,46 @@ async fn the_terraform_providers_apply_plans_and_destroy_replay() {
         Some(1),
         "destroy leaves only the default gateway"
     );
+}
+
+/// The provider's run of `tests/data/terraform-ipsec/main.tf` (a VPC, vSwitch, VPN gateway with
+/// IPsec, customer gateway, connection with explicit IKE and IPsec settings, and a route), as
+/// recorded against this emulator outside CI with OpenTofu 1.10.6 and the alicloud provider
+/// v1.289.0: apply, a clean second plan, import of the three IPsec resources into a fresh state
+/// and its clean plan, destroy. Every call answers as recorded, field by field and type by type.
+#[tokio::test]
+async fn the_terraform_providers_ipsec_apply_plan_import_and_destroy_replay() {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/terraform-ipsec/apply-plan-import-destroy.journal.json");
+    let text = std::fs::read_to_string(&file).expect("the recorded journal");
+    let journal: Value = serde_json::from_str(&text).expect("JSON");
+    let entries = journal.as_array().expect("a list of journal entries");
+    assert_eq!(entries.len(), 58);
+    let app = spawn_default().await;
+    let mut replay = Replay::new(&app, 0);
+    for (i, entry) in entries.iter().enumerate() {
+        let call = Recorded {
+            label: format!("terraform ipsec call {}", i + 1),
+            entry,
+        };
+        replay.send(&call, ROOT).await;
+    }
+    assert_eq!(replay.checked, 58);
+    // What the second plan and the import compared: the settings read back as written.
+    let connection = entries
+        .iter()
+        .find(|e| e["Action"] == "DescribeVpnConnection" && e["HttpStatus"] == 200)
+        .expect("a DescribeVpnConnection");
+    let read: Value =
+        serde_json::from_str(connection["Response"].as_str().expect("Response")).expect("JSON");
+    assert_eq!(read["IkeConfig"]["IkeLifetime"], 28800);
+    assert_eq!(read["IpsecConfig"]["IpsecPfs"], "group5");
+    assert_eq!(read["VcoHealthCheck"]["Enable"], "false");
+    // Destroy took away everything the apply made.
+    let state = admin("GET", "state", "").send(&app).await.json();
+    assert_eq!(state["CustomerGateways"], serde_json::json!([]));
+    assert_eq!(state["VpnConnections"], serde_json::json!([]));
+    assert_eq!(state["VpnGateways"].as_array().map(Vec::len), Some(1));
 }
 
 #[tokio::test]

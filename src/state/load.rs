@@ -364,6 +364,13 @@ pub(super) fn check_connection(c: &doc::VpnConnection) -> Result<(), Bad> {
             return Err(bad(field, "not an IPv4 address", value));
         }
     }
+    if health.enable && (health.dip.is_empty() || health.sip.is_empty()) {
+        return Err(bad(
+            "HealthCheckConfig",
+            "a health check that is on needs Dip and Sip",
+            health.enable,
+        ));
+    }
     for (field, value) in [
         ("HealthCheckConfig.Interval", health.interval),
         ("HealthCheckConfig.Retry", health.retry),
@@ -563,6 +570,14 @@ fn load_ipsec(doc: &mut StateDoc, check_owner: &OwnerCheck, now_ms: i64) -> Resu
         }
         if ike.remote_id.is_empty() {
             ike.remote_id.clone_from(&customer.ip_address);
+        }
+        let health = &mut c.health_check_config;
+        if health.enable {
+            for n in [&mut health.interval, &mut health.retry] {
+                if *n == 0 {
+                    *n = ipsec::DEFAULT_HEALTH_CHECK;
+                }
+            }
         }
     }
     drop(customer_gateways);

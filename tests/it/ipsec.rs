@@ -1981,6 +1981,7 @@ async fn the_state_format_round_trips_and_fills_in_defaults() {
          "CustomerGatewayId": "cgw-a", "LocalSubnet": "10.0.0.0/8", "RemoteSubnet": "0.0.0.0/0",
          "CreateTime": 1_764_547_200_000_i64,
          "IpsecConfig": {"IpsecPfs": "group5"},
+         "HealthCheckConfig": {"Enable": true, "Dip": "10.0.0.1", "Sip": "172.16.0.1"},
          "BgpConfig": {"EnableBgp": true, "TunnelCidr": "169.254.20.0/30", "LocalBgpIp": "169.254.20.1"}}
     ]);
     doc["VpnRouteEntries"] = json!([
@@ -1995,6 +1996,13 @@ async fn the_state_format_round_trips_and_fills_in_defaults() {
     assert_eq!(c["IkeConfig"]["RemoteId"], "203.0.113.50");
     assert_eq!(c["IpsecConfig"]["IpsecPfs"], "group5");
     assert_eq!(c["VpnBgpConfig"]["PeerAsn"], 65001);
+    assert_eq!(
+        (
+            c["VcoHealthCheck"]["Interval"].clone(),
+            c["VcoHealthCheck"]["Retry"].clone()
+        ),
+        (json!(3), json!(3))
+    );
     let psk = c["IkeConfig"]["Psk"].clone();
     assert_eq!(psk.as_str().map(str::len), Some(16));
     let cgw = ok(
@@ -2032,6 +2040,15 @@ async fn the_state_format_round_trips_and_fills_in_defaults() {
         .send(&app)
         .await;
     assert_eq!(put.status, 200, "{}", put.body);
+    let counts = put.json();
+    assert_eq!(
+        (
+            counts["CustomerGateways"].clone(),
+            counts["VpnConnections"].clone(),
+            counts["VpnRouteEntries"].clone()
+        ),
+        (json!(3), json!(2), json!(2))
+    );
     let text_before = admin("GET", "state", "").send(&app).await.body;
     assert_eq!(
         serde_json::from_str::<Value>(&text_before).expect("JSON"),

@@ -1338,6 +1338,25 @@ async fn routes_are_created_listed_weighted_published_and_deleted() {
     )
     .await;
     assert_eq!(replay["CreateTime"], json!(created));
+    // The same token with other parameters is refused, on every IPsec write that takes one.
+    let mismatch = "The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.";
+    create_route(GW, "10.0.9.0/24", &vco, &[("ClientToken", "r1")])
+        .send(&app)
+        .await
+        .assert_error(400, "IdempotentParameterMismatch", mismatch);
+    call(
+        "CreateCustomerGateway",
+        &[("IpAddress", "198.51.100.77"), ("ClientToken", "r1")],
+    )
+    .send(&app)
+    .await;
+    call(
+        "CreateCustomerGateway",
+        &[("IpAddress", "198.51.100.78"), ("ClientToken", "r1")],
+    )
+    .send(&app)
+    .await
+    .assert_error(400, "IdempotentParameterMismatch", mismatch);
     let standby = ok(
         &app,
         create_route(

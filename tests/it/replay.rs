@@ -87,6 +87,15 @@ impl<'a> Replay<'a> {
         // window: the emulator clock moves past the window, as the waiter's wait did.
         if expected["Status"] == "active" && answer.json()["Status"] == "updating" {
             self.advance_clock().await;
+            answer = request
+                .clone()
+                .sign_v1(key.id, key.secret)
+                .send(self.app)
+                .await;
+        }
+        // A retry that the recording saw succeed once the window it waited out had ended.
+        if recorded["HttpStatus"] == 200 && answer.json()["Code"] == "VpnGateway.Configuring" {
+            self.advance_clock().await;
             answer = request.sign_v1(key.id, key.secret).send(self.app).await;
         }
         let what = format!("{} ({})", call.label, recorded["Action"]);
@@ -257,6 +266,38 @@ async fn the_terraform_providers_ipsec_apply_plan_import_and_destroy_replay() {
     assert_eq!(state["CustomerGateways"], serde_json::json!([]));
     assert_eq!(state["VpnConnections"], serde_json::json!([]));
     assert_eq!(state["VpnGateways"].as_array().map(Vec::len), Some(1));
+}
+
+/// The same configuration against an emulator started with `--gateway-busy-ms 15000`: the
+/// provider met `VpnGateway.Configuring` on CreateVpnRouteEntry, DeleteVpnConnection and
+/// DeleteVpnGateway and retried until the window ended; each refusal replays as a refusal, each
+/// success after it once the emulator clock has moved past the window.
+#[tokio::test]
+async fn the_terraform_providers_ipsec_run_through_busy_windows_replays() {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/terraform-ipsec/busy-gateway-15s.journal.json");
+    let text = std::fs::read_to_string(&file).expect("the recorded journal");
+    let journal: Value = serde_json::from_str(&text).expect("JSON");
+    let entries = journal.as_array().expect("a list of journal entries");
+    let refused = entries
+        .iter()
+        .filter(|e| e["Code"] == "VpnGateway.Configuring")
+        .count();
+    assert_eq!(refused, 8, "the provider's retries are in the recording");
+    let mut config = test_config();
+    config.gateway_busy_ms = 15_000;
+    let app = spawn_with(config, None).await;
+    let mut replay = Replay::new(&app, 15_000);
+    for (i, entry) in entries.iter().enumerate() {
+        let call = Recorded {
+            label: format!("terraform busy ipsec call {}", i + 1),
+            entry,
+        };
+        replay.send(&call, ROOT).await;
+    }
+    assert_eq!(replay.checked, entries.len());
+    let state = admin("GET", "state", "").send(&app).await.json();
+    assert_eq!(state["VpnConnections"], serde_json::json!([]));
 }
 
 #[tokio::test]

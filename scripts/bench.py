@@ -415,3 +415,10 @@ def main():
 
 if __name__ == "__main__":
     main()
+    # The same request's cost in instructions, which a busy machine does not move (issue 26):
+    # valgrind's callgrind, this build beside the floor and BENCH_BASELINE.
+    if subprocess.run(["which", "valgrind"], capture_output=True).returncode == 0:
+        import instructions
+        instructions.report(EMULATOR, FLOOR, os.environ.get("BENCH_BASELINE"))
+    else:
+        print("\ninstructions per request: valgrind is not installed (apt-get install valgrind)")

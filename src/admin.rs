@@ -1,5 +1,5 @@
 //! The admin API under `/_emulator/` (SPEC section 8): plain JSON, never part of the Alibaba
-//! surface. Refusals are `{"error": "..."}` with 400, 401, 404 or 405.
+//! surface. Refusals are `{"error": "..."}` with 400, 401, 403, 404, 405 or 415.
 
 use std::sync::{Arc, OnceLock};
 
@@ -53,6 +53,7 @@ const CALLS: &[(&str, &str)] = &[
     ("state", "GET or PUT"),
     ("reset", "POST"),
     ("requests", "GET or DELETE"),
+    ("requests/{RequestId}", "GET"),
     ("faults", "GET, POST or DELETE"),
     ("clock", "GET or POST"),
     ("ui", "GET"),
@@ -76,6 +77,7 @@ fn router() -> &'static Router<Arc<AppState>> {
             .route("/_emulator/state", get(get_state).put(put_state))
             .route("/_emulator/reset", post(reset))
             .route("/_emulator/requests", get(requests).delete(clear_requests))
+            .route("/_emulator/requests/{id}", get(one_request))
             .route(
                 "/_emulator/faults",
                 get(list_faults).post(add_fault).delete(clear_faults),
@@ -95,10 +97,19 @@ fn router() -> &'static Router<Arc<AppState>> {
 /// no data; it asks for the token and sends it with every call it makes), and the TLS CA.
 const OPEN_CALLS: [&str; 3] = ["/_emulator/health", "/_emulator/ui", "/_emulator/ca.pem"];
 
-/// Serves one admin call (everything under `/_emulator/`, the bare prefix included). Every
+/// Serves one admin call (everything under `/_emulator/`, the bare prefix included). Only what
+/// no other website could have sent ([`crate::guard`], SPEC 14) is served at all; every
 /// call but `health` and the console's page needs `Authorization: Bearer TOKEN` when
 /// `--admin-token` is set, unknown calls included (they answer 401 before 404).
 pub async fn handle(app: Arc<AppState>, request: Request) -> Response {
+    if let Err((status, message)) = crate::guard::check(
+        &app.config,
+        request.method(),
+        request.uri(),
+        request.headers(),
+    ) {
+        return refuse(status, message);
+    }
     if !OPEN_CALLS.contains(&request.uri().path()) && !authorized(&app, request.headers()) {
         return refuse(
             StatusCode::UNAUTHORIZED,
@@ -121,9 +132,15 @@ async fn unknown_call(uri: Uri) -> Response {
 
 async fn wrong_method(uri: Uri) -> Response {
     let call = uri.path().strip_prefix("/_emulator/").unwrap_or_default();
+    // `requests/{RequestId}` is one call of the journal.
+    let name = if call.starts_with("requests/") {
+        "requests/{RequestId}"
+    } else {
+        call
+    };
     let allowed = CALLS
         .iter()
-        .find(|(name, _)| *name == call)
+        .find(|(known, _)| *known == name)
         .map_or("other methods", |(_, methods)| methods);
     refuse(
         StatusCode::METHOD_NOT_ALLOWED,
@@ -195,33 +212,46 @@ async fn console() -> Response {
 }
 
 /// What the console shows beside the state: the clock, each gateway's status now (its busy
-/// window included) and each certificate's status at the emulator clock.
+/// window included) and each certificate's status at the emulator clock. Like every read, it
+/// answers only once what it shows is durable (SPEC 9).
 async fn view(State(app): State<Arc<AppState>>) -> Response {
     let now = app.clock.now_ms();
-    let world = app.read_world();
-    let gateways: serde_json::Map<String, Value> = world
-        .gateways()
-        .map(|g| {
-            (
-                g.vpn_gateway_id.clone(),
-                json!({
-                    "Status": world.gateway_status(g, now),
-                    "BusyUntil": world.busy_end(&g.vpn_gateway_id, now),
-                }),
-            )
+    let shown = app
+        .read_durable(|world| {
+            let gateways: serde_json::Map<String, Value> = world
+                .gateways()
+                .map(|g| {
+                    (
+                        g.vpn_gateway_id.clone(),
+                        json!({
+                            "Status": world.gateway_status(g, now),
+                            "BusyUntil": world.busy_end(&g.vpn_gateway_id, now),
+                        }),
+                    )
+                })
+                .collect();
+            let certs: serde_json::Map<String, Value> = world
+                .all_certs()
+                .map(|c| (c.id.clone(), json!(state::cert_status(c.end_time, now))))
+                .collect();
+            json!({ "Now": now, "Gateways": gateways, "Certs": certs })
         })
-        .collect();
-    let certs: serde_json::Map<String, Value> = world
-        .all_certs()
-        .map(|c| (c.id.clone(), json!(state::cert_status(c.end_time, now))))
-        .collect();
-    Json(json!({ "Now": now, "Gateways": gateways, "Certs": certs })).into_response()
+        .await;
+    match shown {
+        Some(view) => Json(view).into_response(),
+        None => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            crate::persist::PersistError.to_string(),
+        ),
+    }
 }
 
-/// The codes a fault rule can name (SPEC 3.3's catalogue) and the actions it can target.
+/// The codes a fault rule can name (SPEC 3.3's catalogue) and the actions it can target. A
+/// code or message that names a parameter shows it as `{P}`: `Missing{P}` is named with the
+/// parameter in its place, the others take the rule's `Parameter`.
 async fn catalogue(State(app): State<Arc<AppState>>) -> Response {
     let mut codes: Vec<Value> = Vec::new();
-    for e in crate::error::ApiError::each("P", app.config.max_body_bytes) {
+    for e in crate::error::ApiError::each("{P}", app.config.max_body_bytes) {
         let code = e.code();
         if !codes.iter().any(|c| c["Code"] == code.as_str()) {
             codes.push(
@@ -274,8 +304,9 @@ async fn read_clock(State(app): State<Arc<AppState>>) -> Response {
     Json(json!({ "Now": app.clock.now_ms() })).into_response()
 }
 
-fn summary(app: &AppState) -> Value {
-    let doc = app.read_world().to_doc();
+/// What `PUT state` and `reset` answer: the counts of the state they put in place (taken from
+/// the document, so that no change made since, not yet durable, is counted).
+fn summary(doc: &state::StateDoc) -> Value {
     json!({
         "status": "ok",
         "Regions": doc.regions.len(),
@@ -299,8 +330,9 @@ async fn put_state(State(app): State<Arc<AppState>>, body: Body) -> Response {
         Ok(doc) => doc,
         Err(e) => return bad_request(e.to_string()),
     };
+    let counts = summary(&doc);
     match app.replace_world(doc).await {
-        Ok(()) => Json(summary(&app)).into_response(),
+        Ok(()) => Json(counts).into_response(),
         Err(e @ ReplaceError::Invalid(_)) => bad_request(e.to_string()),
         Err(e @ ReplaceError::NotDurable) => {
             refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
@@ -315,13 +347,20 @@ async fn reset(State(app): State<Arc<AppState>>) -> Response {
     app.journal.clear();
     app.faults.clear();
     app.clock.reset();
-    Json(summary(&app)).into_response()
+    Json(summary(&app.startup)).into_response()
 }
 
+/// How much of the journal one piece of a `GET requests` answer holds (at least one call).
+const JOURNAL_CHUNK_BYTES: usize = 256 * 1024;
+
+/// `GET requests[?action=A&limit=N&after=RequestId&response=false]`: the journal, oldest
+/// first. `after` keeps the calls after that one (410 once it is no longer in the journal, so
+/// that the reader starts over); `response=false` leaves the answers' bodies out (the console
+/// asks for one when it is opened, `GET requests/{RequestId}`). The answer is written as it is
+/// sent, a few calls at a time, so that readers share the journal rather than copy it.
 async fn requests(State(app): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
     let query = query.unwrap_or_default();
-    let mut action = None;
-    let mut limit = None;
+    let (mut action, mut limit, mut after, mut with_response) = (None, None, None, true);
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "action" => action = Some(value.into_owned()),
@@ -329,10 +368,105 @@ async fn requests(State(app): State<Arc<AppState>>, RawQuery(query): RawQuery) -
                 Ok(n) => limit = Some(n),
                 Err(_) => return bad_request(format!("limit: not a whole number ({value})")),
             },
+            "after" => after = Some(value.into_owned()),
+            "response" => match value.as_ref() {
+                "true" => with_response = true,
+                "false" => with_response = false,
+                _ => return bad_request(format!("response: true or false ({value})")),
+            },
             other => return bad_request(format!("unknown query parameter ({other})")),
         }
     }
-    Json(app.journal.list(action.as_deref(), limit)).into_response()
+    let (from, end) = match app
+        .journal
+        .window(action.as_deref(), limit, after.as_deref())
+    {
+        Ok(window) => window,
+        Err(crate::journal::Gone) => {
+            return refuse(
+                StatusCode::GONE,
+                format!(
+                    "no call {} in the journal (it was cleared, or the call rotated out): ask again without after",
+                    after.unwrap_or_default()
+                ),
+            );
+        }
+    };
+    // Between pieces: where to go on from, and whether the array was opened, has an entry, is
+    // closed. Every piece but the first and the last holds at least one entry.
+    #[derive(Clone, Copy)]
+    struct Reading {
+        from: u64,
+        opened: bool,
+        any: bool,
+        closed: bool,
+    }
+    let first = Reading {
+        from,
+        opened: false,
+        any: false,
+        closed: false,
+    };
+    let pieces = futures_util::stream::unfold(first, move |mut reading| {
+        let (app, action) = (app.clone(), action.clone());
+        async move {
+            if reading.closed {
+                return None;
+            }
+            let mut out = Vec::new();
+            if !reading.opened {
+                out.push(b'[');
+                reading.opened = true;
+            }
+            loop {
+                let (entries, next) = if reading.from < end {
+                    let journal = &app.journal;
+                    journal.chunk(action.as_deref(), reading.from, end, JOURNAL_CHUNK_BYTES)
+                } else {
+                    (Vec::new(), end)
+                };
+                for entry in &entries {
+                    if reading.any {
+                        out.push(b',');
+                    }
+                    crate::journal::write_entry(&mut out, entry, with_response);
+                    reading.any = true;
+                }
+                reading.from = next;
+                if reading.from >= end {
+                    out.push(b']');
+                    reading.closed = true;
+                }
+                if reading.closed || !entries.is_empty() {
+                    let piece = Ok::<_, std::convert::Infallible>(bytes::Bytes::from(out));
+                    return Some((piece, reading));
+                }
+            }
+        }
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(pieces),
+    )
+        .into_response()
+}
+
+/// `GET requests/{RequestId}`: one call, with its answer's body.
+async fn one_request(
+    State(app): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    match app.journal.get(&id) {
+        Some(entry) => {
+            let mut out = Vec::new();
+            crate::journal::write_entry(&mut out, &entry, true);
+            ([(header::CONTENT_TYPE, "application/json")], out).into_response()
+        }
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            format!("no call {id} in the journal"),
+        ),
+    }
 }
 
 async fn add_fault(State(app): State<Arc<AppState>>, body: Body) -> Response {

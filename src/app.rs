@@ -100,13 +100,14 @@ fn load_persisted(
     let mut world = build_world(config, clock, doc).map_err(corrupt)?;
     let wal = persist::wal_path(path);
     for (line, record) in loaded.records {
-        for change in record {
+        for (j, change) in record.into_iter().enumerate() {
             if let state::Change::Nonce(nonce) = &change {
                 nonces.restore(nonce.clone(), real_now);
             }
+            // The JSON path inside the line: the record is an array of changes.
             world.apply(change, real_now).map_err(|e| {
                 StartupError(format!(
-                    "invalid log {} at line {line}: {e}; refusing to start (nothing was changed)",
+                    "invalid log {} at line {line}: [{j}].{e}; refusing to start (nothing was changed)",
                     wal.display()
                 ))
             })?;

@@ -1,9 +1,16 @@
 //! The request journal of the admin API (SPEC section 8): every API call, refused ones too,
 //! in a bounded ring, without signature fields or secrets.
+//!
+//! Readers share the entries rather than copying them (issue 24): each entry is behind an
+//! `Arc`, a reader takes a few at a time ([`Journal::chunk`]) by their place in the ring, and
+//! the admin API writes them out as it sends them, so two readers of a full journal (64 MiB)
+//! hold a chunk each, not a journal each. A reader can ask for what came after a call it has
+//! (`after`), and leave the answers' bodies out.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::VecDeque;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
 use serde::{Serialize, Serializer};
@@ -75,9 +82,28 @@ pub struct Entry {
     #[serde(rename = "DurationUs")]
     pub duration_us: u64,
     /// The answer's body as sent (shared with the answer, not copied; SPEC 13's byte bound
-    /// counts it).
-    #[serde(serialize_with = "as_text")]
+    /// counts it). Left out where a reader asked for no bodies ([`write_entry`]).
+    #[serde(serialize_with = "as_text", skip_serializing_if = "bodies_left_out")]
     pub response: Bytes,
+}
+
+thread_local! {
+    /// Set by [`write_entry`] while it writes an entry without its body: a flag rather than a
+    /// second hand-written shape of [`Entry`], so that every field added to it is shown.
+    static WITHOUT_BODIES: Cell<bool> = const { Cell::new(false) };
+}
+
+fn bodies_left_out(_: &Bytes) -> bool {
+    WITHOUT_BODIES.with(Cell::get)
+}
+
+/// Appends an entry as JSON to `out`, with or without its `Response`.
+pub fn write_entry(out: &mut Vec<u8>, entry: &Entry, with_response: bool) {
+    WITHOUT_BODIES.with(|flag| flag.set(!with_response));
+    // Writing JSON into a Vec fails only for a map key that is not a string, which no entry has.
+    let written = serde_json::to_writer(&mut *out, entry);
+    WITHOUT_BODIES.with(|flag| flag.set(false));
+    debug_assert!(written.is_ok());
 }
 
 fn as_text<S: Serializer>(body: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
@@ -95,6 +121,10 @@ fn without_signing_params<S: Serializer>(
             .iter()
             .filter(|(name, _)| !SIGNING_PARAMS.contains(name)),
     )
+}
+
+fn matches(entry: &Entry, action: Option<&str>) -> bool {
+    action.is_none_or(|a| entry.action.as_deref() == Some(a))
 }
 
 impl Entry {
@@ -117,11 +147,37 @@ impl Entry {
     }
 }
 
+/// One kept call: the entry, its size as the bound counts it, and its place in the order of
+/// all calls (consecutive in the ring, never reused, so readers can find where they were).
+#[derive(Debug)]
+struct Slot {
+    entry: Arc<Entry>,
+    size: usize,
+    seq: u64,
+}
+
 #[derive(Debug, Default)]
 struct Ring {
-    entries: VecDeque<(Entry, usize)>,
+    entries: VecDeque<Slot>,
     bytes: usize,
+    next_seq: u64,
 }
+
+impl Ring {
+    /// The slots from place `seq` on.
+    fn from(&self, seq: u64) -> impl Iterator<Item = &Slot> {
+        let first = self.entries.front().map_or(seq, |s| s.seq);
+        let skip = usize::try_from(seq.saturating_sub(first)).unwrap_or(usize::MAX);
+        self.entries.iter().skip(skip)
+    }
+}
+
+/// `after` names a call the journal no longer holds (cleared, or rotated out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gone;
+
+/// The most entries one [`Journal::chunk`] looks at under the lock.
+const CHUNK_SCAN: usize = 4096;
 
 #[derive(Debug, Default)]
 pub struct Journal {
@@ -141,19 +197,22 @@ impl Journal {
             entry.params = entry.params.iter().map(|(n, v)| (n, cut(v))).collect();
         }
         let size = entry.bytes();
+        let entry = Arc::new(entry);
         let evicted = {
             let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
             let mut evicted = Vec::new();
             while !ring.entries.is_empty()
                 && (ring.entries.len() >= CAPACITY || ring.bytes + size > MAX_BYTES)
             {
-                if let Some((old, old_size)) = ring.entries.pop_front() {
-                    ring.bytes -= old_size;
+                if let Some(old) = ring.entries.pop_front() {
+                    ring.bytes -= old.size;
                     evicted.push(old);
                 }
             }
             ring.bytes += size;
-            ring.entries.push_back((entry, size));
+            let seq = ring.next_seq;
+            ring.next_seq += 1;
+            ring.entries.push_back(Slot { entry, size, seq });
             evicted
         };
         // Freed after the lock is released: the oldest entry's memory is cold, and the other
@@ -161,21 +220,102 @@ impl Journal {
         drop(evicted);
     }
 
-    /// Oldest first; `action` filters, `limit` keeps the newest N.
-    pub fn list(&self, action: Option<&str>, limit: Option<usize>) -> Vec<Entry> {
+    /// Where a reading starts and ends (places in the order of calls, the end excluded): the
+    /// calls after the one `after` names (all without it), of which `limit` keeps the newest N
+    /// that match `action`. Calls made later are not part of it.
+    pub fn window(
+        &self,
+        action: Option<&str>,
+        limit: Option<usize>,
+        after: Option<&str>,
+    ) -> Result<(u64, u64), Gone> {
         let ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
-        let matching: Vec<&Entry> = ring
-            .entries
-            .iter()
-            .map(|(e, _)| e)
-            .filter(|e| action.is_none_or(|a| e.action.as_deref() == Some(a)))
-            .collect();
-        let skip = limit.map_or(0, |n| matching.len().saturating_sub(n));
-        matching.into_iter().skip(skip).cloned().collect()
+        let end = ring.next_seq;
+        let mut start = match after {
+            None => 0,
+            Some(id) => {
+                let slot = ring.entries.iter().rev().find(|s| s.entry.request_id == id);
+                slot.ok_or(Gone)?.seq + 1
+            }
+        };
+        if let Some(n) = limit {
+            let newest = ring
+                .entries
+                .iter()
+                .rev()
+                .take_while(|s| s.seq >= start)
+                .filter(|s| matches(&s.entry, action))
+                .take(n)
+                .last();
+            start = match newest {
+                Some(slot) if n > 0 => slot.seq,
+                _ if n == 0 => end,
+                _ => start,
+            };
+        }
+        Ok((start, end))
     }
 
+    /// The next entries from place `from` (before `end`) that match `action`, oldest first: at
+    /// least one, and no more than about `max_bytes`; and the place to go on from (`end` once
+    /// there is nothing left). Calls that rotated out meanwhile are skipped.
+    pub fn chunk(
+        &self,
+        action: Option<&str>,
+        from: u64,
+        end: u64,
+        max_bytes: usize,
+    ) -> (Vec<Arc<Entry>>, u64) {
+        let ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut taken = Vec::new();
+        let (mut bytes, mut next) = (0, end);
+        for slot in ring.from(from).take(CHUNK_SCAN) {
+            if slot.seq >= end || (bytes >= max_bytes && !taken.is_empty()) {
+                next = slot.seq.min(end);
+                break;
+            }
+            next = slot.seq + 1;
+            if matches(&slot.entry, action) {
+                bytes += slot.size;
+                taken.push(slot.entry.clone());
+            }
+        }
+        (taken, next.max(from))
+    }
+
+    /// The call with this RequestId, if the journal still holds it.
+    pub fn get(&self, request_id: &str) -> Option<Arc<Entry>> {
+        let ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
+        ring.entries
+            .iter()
+            .rev()
+            .find(|s| s.entry.request_id == request_id)
+            .map(|s| s.entry.clone())
+    }
+
+    /// Oldest first; `action` filters, `limit` keeps the newest N (every entry taken at once:
+    /// for tests and small journals; the admin API reads by [`Journal::chunk`]).
+    pub fn list(&self, action: Option<&str>, limit: Option<usize>) -> Vec<Arc<Entry>> {
+        let Ok((mut from, end)) = self.window(action, limit, None) else {
+            return Vec::new();
+        };
+        let mut all = Vec::new();
+        while from < end {
+            let (entries, next) = self.chunk(action, from, end, usize::MAX);
+            all.extend(entries);
+            from = next;
+        }
+        all
+    }
+
+    /// Forgets every call; places go on from where they were, so a reader's `after` finds
+    /// nothing ([`Gone`]).
     pub fn clear(&self) {
-        let old = std::mem::take(&mut *self.ring.lock().unwrap_or_else(PoisonError::into_inner));
+        let old = {
+            let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
+            ring.bytes = 0;
+            std::mem::take(&mut ring.entries)
+        };
         drop(old);
     }
 
@@ -262,6 +402,55 @@ mod tests {
         assert!(kept.len() < 200 + 200);
         assert_eq!(kept.last().unwrap().request_id, "1199");
         assert_eq!(kept.last().unwrap().params.get("Name"), Some(big.as_str()));
+    }
+
+    #[test]
+    fn readers_go_on_from_a_call_a_few_at_a_time_and_learn_when_it_is_gone() {
+        let journal = Journal::default();
+        for n in 0..10 {
+            journal.push(entry(n, if n % 3 == 0 { "A" } else { "B" }));
+        }
+        assert_eq!(journal.window(None, None, Some("3")), Ok((4, 10)));
+        assert_eq!(journal.window(Some("A"), Some(2), None), Ok((6, 10)));
+        assert_eq!(journal.window(None, Some(0), None), Ok((10, 10)));
+        let (first, next) = journal.chunk(None, 4, 10, 1);
+        assert_eq!(
+            (first.len(), first[0].request_id.as_str(), next),
+            (1, "4", 5)
+        );
+        let (rest, next) = journal.chunk(Some("A"), 5, 10, usize::MAX);
+        let ids: Vec<&str> = rest.iter().map(|e| e.request_id.as_str()).collect();
+        assert_eq!((ids, next), (vec!["6", "9"], 10));
+        // A call made after the reading began is not part of it.
+        journal.push(entry(10, "A"));
+        assert_eq!(journal.chunk(None, 9, 10, usize::MAX).0.len(), 1);
+        journal.clear();
+        assert_eq!(journal.window(None, None, Some("9")), Err(Gone));
+        let (none, next) = journal.chunk(None, 4, 10, usize::MAX);
+        assert!(none.is_empty() && next == 10);
+        journal.push(entry(11, "A"));
+        assert_eq!(journal.window(None, None, None), Ok((0, 12)));
+        assert_eq!(journal.list(None, None)[0].request_id, "11");
+    }
+
+    #[test]
+    fn an_entry_is_written_with_or_without_its_body() {
+        let mut with = Vec::new();
+        write_entry(&mut with, &entry(1, "A"), true);
+        let mut without = Vec::new();
+        write_entry(&mut without, &entry(1, "A"), false);
+        let (with, without): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_slice(&with).unwrap(),
+            serde_json::from_slice(&without).unwrap(),
+        );
+        assert_eq!(with["Response"], "{}");
+        assert!(without.get("Response").is_none());
+        assert_eq!(without["RequestId"], "1");
+        // The flag does not outlive the call.
+        assert_eq!(
+            serde_json::to_value(entry(2, "A")).unwrap()["Response"],
+            "{}"
+        );
     }
 
     #[test]

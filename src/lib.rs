@@ -16,6 +16,7 @@
 //! - [`auth`]: signature V1 and ACS3-HMAC-SHA256, lenient and strict modes (section 4).
 //! - [`ram`]: RAM users' `Allow` and `Resources` (section 5).
 //! - [`cidr`]: IPv4 networks in CIDR notation and their relations (sections 11 and 12).
+//! - [`rules`]: the value rules (CIDRs, ports, tags) the API and the loader share (section 14).
 //! - [`state`]: the emulated resources and the fixtures format (sections 6, 11 and 12).
 //! - [`actions`]: the operation registry ([`actions::OPERATIONS`]): one file per operation,
 //!   grouped by resource (`ssl_vpn_client_cert/`, `ssl_vpn_server/`, `vpn_gateway/`,
@@ -29,7 +30,8 @@
 //! - [`material`]: CA, client certificates, keys and the OpenVPN configuration (section 7.3).
 //! - [`clock`], [`ids`]: the emulator clock and the ID generator, injected into the actions.
 //! - [`admin`]: the `/_emulator/*` control plane (section 8), with [`journal`] and [`faults`],
-//!   and the web console (`src/console.html`, embedded) at `/_emulator/ui`.
+//!   and the web console (`src/console.html`, embedded) at `/_emulator/ui`; [`guard`] turns
+//!   away what another website could have sent (section 14).
 //! - [`tls`]: `--tls`, HTTPS on the API's port beside HTTP, and the emulator CA.
 //! - [`persist`]: `--state-file`, a snapshot and a write-ahead log with group commit (section 9).
 //! - [`healthcheck`]: the `healthcheck` subcommand for container health checks.
@@ -46,6 +48,7 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod faults;
+pub mod guard;
 pub mod healthcheck;
 pub mod idempotency;
 pub mod ids;
@@ -58,6 +61,7 @@ pub mod names;
 pub mod persist;
 pub mod protocol;
 pub mod ram;
+pub mod rules;
 pub mod server;
 pub mod state;
 pub mod tls;

@@ -57,26 +57,6 @@ pub fn checked_text(
     }
 }
 
-/// A user tag's key or value may not start with `aliyun` or `acs:`, nor hold `http://` or
-/// `https://`, in any case (SPEC 12).
-fn tag_text_refused(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.starts_with("aliyun")
-        || lower.starts_with("acs:")
-        || lower.contains("http://")
-        || lower.contains("https://")
-}
-
-/// A tag key: 1 to `max` characters, none of [`tag_text_refused`]'s prefixes or addresses.
-pub fn tag_key_ok(key: &str, max: usize) -> bool {
-    (1..=max).contains(&key.chars().count()) && !tag_text_refused(key)
-}
-
-/// A tag value: at most 128 characters (empty allowed), with the key's rule on prefixes.
-pub fn tag_value_ok(value: &str) -> bool {
-    value.chars().count() <= 128 && !tag_text_refused(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,15 +66,6 @@ mod tests {
     }
     fn legacy(v: &str) -> bool {
         CertName::parse(v, NameRule::Legacy).is_ok()
-    }
-
-    #[test]
-    fn tag_rules() {
-        assert!(tag_key_ok("team", 128) && tag_key_ok(&"k".repeat(64), 64));
-        assert!(!tag_key_ok(&"k".repeat(65), 64) && !tag_key_ok("", 128));
-        assert!(!tag_key_ok("Aliyun-x", 128) && !tag_key_ok("ACS:x", 128));
-        assert!(!tag_key_ok("a http://b", 128) && tag_key_ok("my-aliyun", 128));
-        assert!(tag_value_ok("") && !tag_value_ok("acs:v"));
     }
 
     #[test]

@@ -18,7 +18,8 @@
 //!   for every change it could have seen ([`Persister::world_seq`]), so that a ClientToken
 //!   replay is never answered before the change it replays is durable.
 //! - A write that fails is never acknowledged: the log is cut back to its last durable byte and
-//!   the world is reloaded from the files, which rolls back every change that was not durable;
+//!   the world is reloaded from the files, which rolls back every change that was not durable
+//!   (the busy windows of the acknowledged ones are carried over);
 //!   the requests that carried them are answered `InternalError`. If the log cannot even be cut
 //!   back, the persister is *broken*: every later change is refused, until restart.
 //! - A new snapshot (compaction, `PUT state`, `reset`) is written as `PATH.tmp` and
@@ -436,6 +437,7 @@ impl Persister {
     pub fn enqueue(&self, world: &mut World) -> u64 {
         let changes = world.take_changes();
         if changes.is_empty() {
+            world.stamp_windows(0);
             return 0;
         }
         let mut lines = Vec::with_capacity(256 * changes.len());
@@ -444,6 +446,7 @@ impl Persister {
         }
         lines.push(b'\n');
         let seq = self.send(|seq| Msg::Changes { seq, lines });
+        world.stamp_windows(seq);
         self.shared.world_seq.store(seq, Ordering::Release);
         seq
     }
@@ -677,6 +680,8 @@ impl<'a> Writer<'a> {
         match reload(self.shared) {
             Ok(mut durable) => {
                 durable.set_recording(true);
+                // Busy windows are facts of the acknowledged changes (SPEC 14), not of the files.
+                world.carry_windows_into(&mut durable, self.durable_seq);
                 *world = durable;
             }
             Err(e) => {
@@ -744,10 +749,10 @@ fn reload(shared: &Shared) -> Result<World, String> {
     let doc = crate::state::parse_doc(&loaded.snapshot).map_err(|e| e.to_string())?;
     let mut world = (shared.rebuild)(doc).map_err(|e| e.to_string())?;
     for (line, record) in loaded.records {
-        for change in record {
+        for (j, change) in record.into_iter().enumerate() {
             world
                 .apply(change, crate::clock::real_now_ms())
-                .map_err(|e| format!("line {line}: {e}"))?;
+                .map_err(|e| format!("line {line}: [{j}].{e}"))?;
         }
     }
     world.take_changes();

@@ -78,7 +78,8 @@ fn write_private(path: &Path, text: &str) -> Result<(), TlsError> {
     std::fs::rename(&tmp, path).map_err(|e| err(&path.display().to_string(), e))
 }
 
-/// The CA: kept beside the state file (made there at first start), else made for this process.
+/// The CA: kept beside the state file (made there at first start, checked to be a pair at
+/// every start), else made for this process.
 fn load_or_make_ca(state_file: Option<&Path>) -> Result<(String, String), TlsError> {
     let Some(state_file) = state_file else {
         return new_ca();
@@ -88,7 +89,19 @@ fn load_or_make_ca(state_file: Option<&Path>) -> Result<(String, String), TlsErr
         std::fs::read_to_string(&cert_path),
         std::fs::read_to_string(&key_path),
     ) {
-        (Ok(cert), Ok(key)) => Ok((cert, key)),
+        (Ok(cert), Ok(key)) => {
+            // A CA that is not its key's (another emulator's put in its place) would sign
+            // server certificates no client trusting /_emulator/ca.pem accepts (SPEC 13).
+            let pair = crate::material::Pem { cert, key };
+            crate::material::check_ca(&pair).map_err(|e| {
+                TlsError(format!(
+                    "{} and {} do not pair as a CA: {e} (put back the pair, or remove both to make a new CA)",
+                    cert_path.display(),
+                    key_path.display()
+                ))
+            })?;
+            Ok((pair.cert, pair.key))
+        }
         (Err(_), Err(_)) => {
             let (cert, key) = new_ca()?;
             // The key first: a CA certificate without its key would be refused at next start.

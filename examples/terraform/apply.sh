@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Applies main.tf against a local emulator, checks that a second plan is clean, and destroys.
+# Applies provider.tf and main.tf against a local emulator, checks that a second plan is clean,
+# and destroys.
 # Needs `tofu` (or `terraform`) on PATH. HTTPS=1, for an emulator started with --tls: the
 # provider speaks HTTPS and trusts the emulator's CA through SSL_CERT_FILE.
 set -euo pipefail

@@ -1,31 +1,9 @@
-# The alicloud provider pointed at an emulator on 127.0.0.1:8080 (`cargo run --release`):
-# a VPC in a zone chosen by data "alicloud_zones", a vSwitch, a VPN gateway with SSL-VPN,
-# an SSL-VPN server and a client certificate. `tofu apply`, then `tofu plan` shows no change.
+# What the provider of provider.tf creates in the emulator: a VPC in a zone chosen by
+# data "alicloud_zones", a vSwitch, a VPN gateway with SSL-VPN, an SSL-VPN server and a client
+# certificate. `tofu apply`, then `tofu plan` shows no change.
 terraform {
   required_providers {
     alicloud = { source = "aliyun/alicloud" }
-  }
-}
-
-variable "protocol" {
-  description = "HTTPS against an emulator started with --tls (apply.sh: HTTPS=1)"
-  type        = string
-  default     = "HTTP"
-}
-
-provider "alicloud" {
-  # The root key of the emulator's default fixtures.
-  access_key = "LTAI5tEmulatorRootKey"
-  secret_key = "EmulatorRootSecret"
-  region     = "cn-hangzhou"
-  # With HTTPS the provider trusts the emulator's CA through SSL_CERT_FILE (apply.sh).
-  protocol               = var.protocol
-  skip_region_validation = true
-  account_type           = "Domestic"
-  # host:port, no scheme: the provider adds it from `protocol`. ECS answers the zone reads.
-  endpoints {
-    vpc = "127.0.0.1:8080"
-    ecs = "127.0.0.1:8080"
   }
 }
 

@@ -269,6 +269,7 @@ impl Call<'_> {
             Some(p) => self.wait_for(p.enqueue(world)),
             None => {
                 world.take_changes();
+                world.stamp_windows(0);
             }
         }
     }
@@ -403,10 +404,12 @@ impl Paging {
 /// (U+0000-U+001F but tab, and U+007F) is `InvalidParameter` for it. `ClientToken` has its own
 /// rule (`InvalidClientToken.Malformed`), checked with the other values.
 fn reject_control_characters(params: &Params) -> Result<(), ApiError> {
-    let control = |c: char| c.is_ascii_control() && c != '\t';
+    // Every control character is one byte in UTF-8, and no byte of a longer character is
+    // below 0x80: a scan of bytes, not of decoded characters, finds them all.
+    let control = |b: &u8| (*b < 0x20 && *b != b'\t') || *b == 0x7f;
     match params
         .iter()
-        .find(|(name, value)| *name != "ClientToken" && value.contains(control))
+        .find(|(name, value)| *name != "ClientToken" && value.as_bytes().iter().any(control))
     {
         Some((name, _)) => Err(ApiError::InvalidParameter(name.to_owned())),
         None => Ok(()),

@@ -3,11 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::load::{
-    cert_times, check_connection, check_customer_gateway, check_route, vpc_defaults,
-    vswitch_defaults,
-};
-use super::{Cert, MAX_TIME_MS, World, doc};
+use super::load::{cert_times, vpc_defaults, vswitch_defaults};
+use super::{Cert, MAX_TIME_MS, World, check, doc};
 use crate::auth::NonceDoc;
 use crate::idempotency::TokenDoc;
 
@@ -46,16 +43,91 @@ pub enum Change {
     Nonce(NonceDoc),
 }
 
+impl Change {
+    /// The change's key in a log line (`PutVpc`, ...), for the JSON path of a refusal.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::PutCert(_) => "PutCert",
+            Change::DeleteCert(_) => "DeleteCert",
+            Change::PutServer(_) => "PutServer",
+            Change::DeleteServer(_) => "DeleteServer",
+            Change::PutVpc(_) => "PutVpc",
+            Change::DeleteVpc(_) => "DeleteVpc",
+            Change::PutVSwitch(_) => "PutVSwitch",
+            Change::DeleteVSwitch(_) => "DeleteVSwitch",
+            Change::PutGateway(_) => "PutGateway",
+            Change::DeleteGateway(_) => "DeleteGateway",
+            Change::DeleteVpnGateway(_) => "DeleteVpnGateway",
+            Change::PutCustomerGateway(_) => "PutCustomerGateway",
+            Change::DeleteCustomerGateway(_) => "DeleteCustomerGateway",
+            Change::PutVpnConnection(_) => "PutVpnConnection",
+            Change::DeleteVpnConnection(_) => "DeleteVpnConnection",
+            Change::PutVpnRouteEntry(_) => "PutVpnRouteEntry",
+            Change::DeleteVpnRouteEntry(_) => "DeleteVpnRouteEntry",
+            Change::Token(_) => "Token",
+            Change::Nonce(_) => "Nonce",
+        }
+    }
+}
+
+/// Why a logged change does not fit the state it follows: shown as the JSON path inside the
+/// change (`PutVpc.CidrBlock`, or just `DeleteCert`) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}{}: {reason}", field.as_ref().map(|f| format!(".{f}")).unwrap_or_default())]
+pub struct ReplayError {
+    pub kind: &'static str,
+    pub field: Option<String>,
+    pub reason: String,
+}
+
 impl World {
     /// The changes made since the last call.
     pub fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.changes)
     }
 
-    /// Replays a change from the write-ahead log, checked as the API would have made it: a
-    /// change that does not fit the state it follows is an error, and nothing of it is applied.
-    /// `real_now_ms` (real time) drops a ClientToken record that has expired.
-    pub fn apply(&mut self, change: Change, real_now_ms: i64) -> Result<(), String> {
+    /// Replays a change from the write-ahead log, checked as the API would have made it (its
+    /// values with the API's rules, SPEC 14, and against the state it follows): a change that
+    /// does not fit is an error, and nothing of it is applied. `real_now_ms` (real time) drops a
+    /// ClientToken record that has expired.
+    pub fn apply(&mut self, change: Change, real_now_ms: i64) -> Result<(), ReplayError> {
+        let kind = change.kind();
+        if let Err(r) = self.check_values(&change) {
+            return Err(ReplayError {
+                kind,
+                field: Some(r.field),
+                reason: format!("{} ({})", r.reason, r.value),
+            });
+        }
+        self.replay(change, real_now_ms)
+            .map_err(|reason| ReplayError {
+                kind,
+                field: None,
+                reason,
+            })
+    }
+
+    /// The API's value rules for what a change puts in place (a vSwitch's block is checked
+    /// against its VPC and siblings once they are known to exist).
+    fn check_values(&self, change: &Change) -> Result<(), check::Refusal> {
+        match change {
+            Change::PutVpc(v) => check::vpc(v),
+            Change::PutVSwitch(v) => match self.vpcs.get(&v.vpc_id) {
+                Some(vpc) => check::vswitch(v, vpc, self.vswitches_of(&v.vpc_id)),
+                None => Ok(()),
+            },
+            Change::PutGateway(g) if g.create_time.is_some() && g.end_time.is_some() => {
+                check::gateway(g)
+            }
+            Change::PutServer(s) => check::server(s),
+            Change::PutCustomerGateway(c) => check::customer_gateway(c),
+            Change::PutVpnConnection(c) => check::connection(c),
+            Change::PutVpnRouteEntry(r) => check::route(r),
+            _ => Ok(()),
+        }
+    }
+
+    fn replay(&mut self, change: Change, real_now_ms: i64) -> Result<(), String> {
         match change {
             Change::PutCert(c) => {
                 let id = c.ssl_vpn_client_cert_id.clone();
@@ -383,9 +455,6 @@ impl World {
                 "customer gateway {id}: Name and CreateTime are required"
             ));
         }
-        check_customer_gateway(&c).map_err(|(field, reason, value)| {
-            format!("customer gateway {id}: {field}: {reason} ({value})")
-        })?;
         if self
             .customer_gateways_in(&c.account_id, &c.region_id)
             .any(|other| other.customer_gateway_id != id && other.ip_address == c.ip_address)
@@ -439,9 +508,6 @@ impl World {
                 c.customer_gateway_id
             ));
         }
-        check_connection(&c).map_err(|(field, reason, value)| {
-            format!("IPsec connection {id}: {field}: {reason} ({value})")
-        })?;
         if self.connections_of(&c.vpn_gateway_id).any(|other| {
             other.vpn_connection_id != id && other.customer_gateway_id == c.customer_gateway_id
         }) {
@@ -486,8 +552,6 @@ impl World {
         if r.create_time.is_none() {
             return Err(format!("{what}: CreateTime is required"));
         }
-        check_route(&r)
-            .map_err(|(field, reason, value)| format!("{what}: {field}: {reason} ({value})"))?;
         let mut r = r.with_key();
         if let Some(old) = self.routes.get(&r.key)
             && old.create_time != r.create_time

@@ -301,7 +301,8 @@ fn default_dns_hostname_status() -> String {
     "DISABLED".into()
 }
 
-/// A VPC (SPEC section 12). `CreationTime` is ISO 8601 UTC, as the API answers it.
+/// A VPC (SPEC section 12). `CreationTime` is ISO 8601 UTC to the millisecond
+/// ([`super::state_time`]); the API answers it to the second.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Vpc {

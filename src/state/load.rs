@@ -5,12 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::doc::{self, KeyStatus, SslVpnServer, StateDoc};
 use super::table::{Children, Table};
-use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World};
+use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World, check};
 use crate::auth::{KeyRecord, UserGrant};
 use crate::idempotency::TokenStore;
 use crate::ipsec;
 use crate::material::{self, Pem};
-use crate::names::{tag_key_ok, tag_value_ok};
 
 /// Why a state document was refused: `<JSON path>: <reason> (<offending value>)`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +26,15 @@ impl StateError {
             path: path.into(),
             reason: reason.into(),
             value: Some(value.to_owned()),
+        }
+    }
+
+    /// A broken API rule ([`check`]) of the resource at `at` (`Vpcs[3]`).
+    fn at(at: String, r: check::Refusal) -> Self {
+        StateError {
+            path: format!("{at}.{}", r.field),
+            reason: r.reason,
+            value: Some(r.value),
         }
     }
 }
@@ -133,8 +141,19 @@ pub fn iso_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A `CreationTime` from a file (RFC 3339; empty: `now_ms`), as the API's form and as epoch
-/// milliseconds.
+/// `YYYY-MM-DDThh:mm:ss.mmmZ` (`.mmm` left out when 0), how the state keeps a VPC's or
+/// vSwitch's `CreationTime`: to the millisecond the lists order by (SPEC 14), so that a reload
+/// lists in the same order and exports the same bytes. The API answers [`iso_time`].
+pub fn state_time(ms: i64) -> String {
+    let seconds = iso_time(ms);
+    match ms.rem_euclid(1000) {
+        0 => seconds,
+        millis => format!("{}.{millis:03}Z", seconds.trim_end_matches('Z')),
+    }
+}
+
+/// A `CreationTime` from a file (RFC 3339; empty: `now_ms`), as the state's form
+/// ([`state_time`]) and as epoch milliseconds.
 pub(super) fn creation_time(
     text: &str,
     now_ms: i64,
@@ -159,7 +178,7 @@ pub(super) fn creation_time(
             text.to_owned(),
         ));
     }
-    Ok((iso_time(ms), ms))
+    Ok((state_time(ms), ms))
 }
 
 /// The 21 characters after a resource ID's prefix (`vpc-bp1...`), for the IDs derived from it.
@@ -218,210 +237,49 @@ pub(super) fn vswitch_defaults(
     Ok(())
 }
 
-/// What a check of a resource's values found wrong: the field (a JSON path inside the
-/// resource), the reason and the offending value.
-pub(super) type Bad = (String, &'static str, String);
-
-fn bad(field: &str, reason: &'static str, value: impl ToString) -> Bad {
-    (field.to_owned(), reason, value.to_string())
-}
-
-fn tags_checked(tags: &[doc::Tag]) -> Result<(), Bad> {
-    let reason = "at most 20 tags, keys unique, of 1-128 characters; no aliyun/acs: prefix or http(s):// address";
-    for (i, t) in tags.iter().enumerate() {
-        if i >= 20 || !tag_key_ok(&t.key, 128) || tags[..i].iter().any(|o| o.key == t.key) {
-            return Err((format!("Tags[{i}].Key"), reason, t.key.clone()));
+/// Every vSwitch with the API's rules: its block inside its VPC's, apart from the VPC's other
+/// vSwitches (of two that overlap, the later in the file is named), its tags. Blocks are nested
+/// or apart, so sorted by address an overlap shows between neighbours.
+fn check_vswitches(
+    vswitches: &[doc::VSwitch],
+    vpcs: &HashMap<&str, &doc::Vpc>,
+) -> Result<(), StateError> {
+    let mut of_vpc: HashMap<&str, Vec<(crate::cidr::Cidr, usize)>> = HashMap::new();
+    for (i, v) in vswitches.iter().enumerate() {
+        let Some(vpc) = vpcs.get(v.vpc_id.as_str()) else {
+            continue;
+        };
+        check::vswitch(v, vpc, std::iter::empty())
+            .map_err(|r| StateError::at(format!("VSwitches[{i}]"), r))?;
+        if let Some(block) = crate::rules::vswitch_block(&v.cidr_block) {
+            of_vpc
+                .entry(v.vpc_id.as_str())
+                .or_default()
+                .push((block, i));
         }
-        if !tag_value_ok(&t.value) {
-            return Err((format!("Tags[{i}].Value"), reason, t.value.clone()));
+    }
+    let mut overlapping: Option<(usize, usize)> = None;
+    for blocks in of_vpc.values_mut() {
+        blocks.sort_by_key(|(b, i)| (b.addr, b.prefix, *i));
+        for pair in blocks.windows(2) {
+            let ((a, i), (b, j)) = (pair[0], pair[1]);
+            if a.overlaps(b) {
+                let (earlier, later) = (i.min(j), i.max(j));
+                if overlapping.is_none_or(|(_, l)| later < l) {
+                    overlapping = Some((earlier, later));
+                }
+            }
+        }
+    }
+    if let Some((earlier, later)) = overlapping {
+        let (v, other) = (&vswitches[later], &vswitches[earlier]);
+        let siblings = std::iter::once(other);
+        if let Some(vpc) = vpcs.get(v.vpc_id.as_str()) {
+            check::vswitch(v, vpc, siblings)
+                .map_err(|r| StateError::at(format!("VSwitches[{later}]"), r))?;
         }
     }
     Ok(())
-}
-
-fn time_checked(field: &str, time: Option<i64>) -> Result<(), Bad> {
-    match time {
-        Some(t) if !(0..=MAX_TIME_MS).contains(&t) => Err(bad(
-            field,
-            "must be from 1970-01-01 to 9999-12-31T23:59:59Z",
-            t,
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// A customer gateway's values as CreateCustomerGateway takes them (SPEC 14).
-pub(super) fn check_customer_gateway(c: &doc::CustomerGateway) -> Result<(), Bad> {
-    if ipsec::ipv4(&c.ip_address).is_none() {
-        return Err(bad("IpAddress", "not an IPv4 address", &c.ip_address));
-    }
-    if let Some(asn) = c.asn
-        && (!(1..=u64::from(u32::MAX)).contains(&asn) || asn == ipsec::RESERVED_ASN)
-    {
-        return Err(bad("Asn", "must be 1-4294967295 and not 45104", asn));
-    }
-    if !c.auth_key.is_empty() && !ipsec::auth_key_ok(&c.auth_key) {
-        return Err(bad(
-            "AuthKey",
-            "1-64 printable ASCII characters without spaces or ?",
-            &c.auth_key,
-        ));
-    }
-    time_checked("CreateTime", c.create_time)?;
-    tags_checked(&c.tags)
-}
-
-fn one_of(field: &str, value: &str, allowed: &[&str], extra: &str) -> Result<(), Bad> {
-    if allowed.contains(&value) || value == extra {
-        Ok(())
-    } else {
-        Err(bad(field, "not one of the API's values", value))
-    }
-}
-
-/// A connection's values as CreateVpnConnection takes them (SPEC 14).
-pub(super) fn check_connection(c: &doc::VpnConnection) -> Result<(), Bad> {
-    ipsec::subnets(&c.local_subnet).map_err(|part| {
-        bad(
-            "LocalSubnet",
-            "1 to 5 comma-separated network addresses in CIDR notation",
-            part,
-        )
-    })?;
-    ipsec::subnets(&c.remote_subnet).map_err(|part| {
-        bad(
-            "RemoteSubnet",
-            "1 to 5 comma-separated network addresses in CIDR notation",
-            part,
-        )
-    })?;
-    let ike = &c.ike_config;
-    if let Some(psk) = &ike.psk
-        && !ipsec::psk_ok(psk)
-    {
-        return Err(bad(
-            "IkeConfig.Psk",
-            "1-100 letters, digits and the API's punctuation",
-            psk,
-        ));
-    }
-    one_of(
-        "IkeConfig.IkeVersion",
-        &ike.ike_version,
-        &ipsec::IKE_VERSIONS,
-        "",
-    )?;
-    one_of("IkeConfig.IkeMode", &ike.ike_mode, &ipsec::IKE_MODES, "")?;
-    one_of(
-        "IkeConfig.IkeEncAlg",
-        &ike.ike_enc_alg,
-        &ipsec::ENC_ALGS,
-        ipsec::SM_ENC_ALG,
-    )?;
-    one_of(
-        "IkeConfig.IkeAuthAlg",
-        &ike.ike_auth_alg,
-        &ipsec::AUTH_ALGS,
-        ipsec::SM_AUTH_ALG,
-    )?;
-    one_of("IkeConfig.IkePfs", &ike.ike_pfs, &ipsec::IKE_PFS, "")?;
-    for (field, value) in [
-        ("IkeConfig.LocalId", &ike.local_id),
-        ("IkeConfig.RemoteId", &ike.remote_id),
-    ] {
-        if !value.is_empty() && !ipsec::ike_id_ok(value) {
-            return Err(bad(field, "at most 100 characters without spaces", value));
-        }
-    }
-    let sa = &c.ipsec_config;
-    one_of(
-        "IpsecConfig.IpsecEncAlg",
-        &sa.ipsec_enc_alg,
-        &ipsec::ENC_ALGS,
-        ipsec::SM_ENC_ALG,
-    )?;
-    one_of(
-        "IpsecConfig.IpsecAuthAlg",
-        &sa.ipsec_auth_alg,
-        &ipsec::AUTH_ALGS,
-        ipsec::SM_AUTH_ALG,
-    )?;
-    one_of("IpsecConfig.IpsecPfs", &sa.ipsec_pfs, &ipsec::IPSEC_PFS, "")?;
-    for (field, value) in [
-        ("IkeConfig.IkeLifetime", ike.ike_lifetime),
-        ("IpsecConfig.IpsecLifetime", sa.ipsec_lifetime),
-    ] {
-        if value > ipsec::DEFAULT_LIFETIME {
-            return Err(bad(field, "seconds, at most 86400", value));
-        }
-    }
-    let health = &c.health_check_config;
-    for (field, value) in [
-        ("HealthCheckConfig.Dip", &health.dip),
-        ("HealthCheckConfig.Sip", &health.sip),
-    ] {
-        if !value.is_empty() && ipsec::ipv4(value).is_none() {
-            return Err(bad(field, "not an IPv4 address", value));
-        }
-    }
-    if health.enable && (health.dip.is_empty() || health.sip.is_empty()) {
-        return Err(bad(
-            "HealthCheckConfig",
-            "a health check that is on needs Dip and Sip",
-            health.enable,
-        ));
-    }
-    for (field, value) in [
-        ("HealthCheckConfig.Interval", health.interval),
-        ("HealthCheckConfig.Retry", health.retry),
-    ] {
-        if value > ipsec::MAX_HEALTH_CHECK {
-            return Err(bad(field, "at most 3600", value));
-        }
-    }
-    let bgp = &c.bgp_config;
-    if !(1..=u64::from(u32::MAX)).contains(&bgp.local_asn) {
-        return Err(bad(
-            "BgpConfig.LocalAsn",
-            "must be 1-4294967295",
-            bgp.local_asn,
-        ));
-    }
-    if !bgp.tunnel_cidr.is_empty() || !bgp.local_bgp_ip.is_empty() || bgp.enable_bgp {
-        let Some(tunnel) = ipsec::tunnel_cidr(&bgp.tunnel_cidr) else {
-            return Err(bad(
-                "BgpConfig.TunnelCidr",
-                "a /30 of 169.254.0.0/16 but 169.254.0.0/30-169.254.6.0/30 and 169.254.169.252/30",
-                &bgp.tunnel_cidr,
-            ));
-        };
-        if !ipsec::bgp_ip_in(tunnel, &bgp.local_bgp_ip) {
-            return Err(bad(
-                "BgpConfig.LocalBgpIp",
-                "a host address of TunnelCidr",
-                &bgp.local_bgp_ip,
-            ));
-        }
-    }
-    time_checked("CreateTime", c.create_time)?;
-    tags_checked(&c.tags)
-}
-
-/// A route's values as CreateVpnRouteEntry takes them (SPEC 14).
-pub(super) fn check_route(r: &doc::VpnRouteEntry) -> Result<(), Bad> {
-    if !ipsec::route_dest_ok(&r.route_dest) {
-        return Err(bad(
-            "RouteDest",
-            "a network address in CIDR notation, not 0.0.0.0/0 nor in 100.64.0.0/10",
-            &r.route_dest,
-        ));
-    }
-    if !ipsec::WEIGHTS.contains(&r.weight) {
-        return Err(bad("Weight", "0 or 100", r.weight));
-    }
-    one_of("State", &r.state, &ipsec::ROUTE_STATES, "")?;
-    one_of("OverlayMode", &r.overlay_mode, &["Ipsec"], "")?;
-    time_checked("CreateTime", r.create_time)
 }
 
 fn unique(
@@ -483,9 +341,7 @@ type OwnerCheck<'a> = dyn Fn(&str, usize, &str, &mut String) -> Result<(), State
 /// hop that is a connection of the gateway, unique).
 fn load_ipsec(doc: &mut StateDoc, check_owner: &OwnerCheck, now_ms: i64) -> Result<(), StateError> {
     let refused = |kind: &'static str, i: usize| {
-        move |(field, reason, value): Bad| {
-            StateError::new(format!("{kind}[{i}].{field}"), reason, &value)
-        }
+        move |r: check::Refusal| StateError::at(format!("{kind}[{i}]"), r)
     };
     let mut ids = HashSet::new();
     let mut addresses = HashSet::new();
@@ -497,7 +353,7 @@ fn load_ipsec(doc: &mut StateDoc, check_owner: &OwnerCheck, now_ms: i64) -> Resu
             "CustomerGatewayId",
         )?;
         check_owner("CustomerGateways", i, &c.region_id, &mut c.account_id)?;
-        check_customer_gateway(c).map_err(refused("CustomerGateways", i))?;
+        check::customer_gateway(c).map_err(refused("CustomerGateways", i))?;
         if !addresses.insert((
             c.account_id.clone(),
             c.region_id.clone(),
@@ -552,7 +408,7 @@ fn load_ipsec(doc: &mut StateDoc, check_owner: &OwnerCheck, now_ms: i64) -> Resu
                 &c.customer_gateway_id,
             ));
         };
-        check_connection(c).map_err(refused("VpnConnections", i))?;
+        check::connection(c).map_err(refused("VpnConnections", i))?;
         if !pairs.insert((c.vpn_gateway_id.clone(), c.customer_gateway_id.clone())) {
             return Err(StateError::new(
                 format!("VpnConnections[{i}].CustomerGatewayId"),
@@ -605,7 +461,7 @@ fn load_ipsec(doc: &mut StateDoc, check_owner: &OwnerCheck, now_ms: i64) -> Resu
                 &r.next_hop,
             ));
         }
-        check_route(r).map_err(refused("VpnRouteEntries", i))?;
+        check::route(r).map_err(refused("VpnRouteEntries", i))?;
         r.region_id.clone_from(&gateway.region_id);
         r.account_id.clone_from(&gateway.account_id);
         r.create_time.get_or_insert(now_ms);
@@ -761,6 +617,7 @@ impl World {
             vpc_defaults(v, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("Vpcs[{i}].{field}"), reason, &value)
             })?;
+            check::vpc(v).map_err(|r| StateError::at(format!("Vpcs[{i}]"), r))?;
         }
         drop(vpc_ids);
         let vpc_index: HashMap<&str, &doc::Vpc> =
@@ -786,6 +643,7 @@ impl World {
             })?;
         }
         drop(vswitch_ids);
+        check_vswitches(&doc.vswitches, &vpc_index)?;
         let vswitch_index: HashMap<&str, &doc::VSwitch> = doc
             .vswitches
             .iter()
@@ -831,6 +689,7 @@ impl World {
             gateway_defaults(g, now_ms).map_err(|(field, reason, value)| {
                 StateError::new(format!("VpnGateways[{i}].{field}"), reason, &value)
             })?;
+            check::gateway(g).map_err(|r| StateError::at(format!("VpnGateways[{i}]"), r))?;
         }
         let mut server_ids = HashSet::new();
         for (i, s) in doc.ssl_vpn_servers.iter_mut().enumerate() {
@@ -864,6 +723,7 @@ impl World {
                 ));
             }
             s.create_time = Some(create_time);
+            check::server(s).map_err(|r| StateError::at(format!("SslVpnServers[{i}]"), r))?;
             ensure_ca(i, s)?;
         }
 
@@ -952,7 +812,7 @@ impl World {
             routes: Table::with_capacity(doc.vpn_route_entries.len()),
             routes_of_gateway: Children::default(),
             tokens,
-            busy_until: HashMap::new(),
+            windows: Default::default(),
             changes: Vec::new(),
             recording: true,
         };
@@ -1065,6 +925,18 @@ mod tests {
                 .to_string()
                 .starts_with("Accounts[0].AccessKeys[0].Status: unknown variant `Off`"),
             "{status}"
+        );
+    }
+
+    #[test]
+    fn the_state_keeps_creation_times_to_the_millisecond() {
+        assert_eq!(state_time(1_764_547_200_000), "2025-12-01T00:00:00Z");
+        assert_eq!(state_time(1_764_547_200_042), "2025-12-01T00:00:00.042Z");
+        assert_eq!(iso_time(1_764_547_200_042), "2025-12-01T00:00:00Z");
+        let (text, ms) = creation_time("2025-12-01T00:00:00.042Z", 0).unwrap();
+        assert_eq!(
+            (text.as_str(), ms),
+            ("2025-12-01T00:00:00.042Z", 1_764_547_200_042)
         );
     }
 

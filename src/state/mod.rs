@@ -11,8 +11,10 @@
 //! logs and their checked replay; [`cert`] the certificate and its one conversion to and from
 //! the state format.
 
+mod busy;
 pub mod cert;
 pub mod change;
+mod check;
 pub mod doc;
 mod load;
 mod table;
@@ -20,13 +22,13 @@ mod table;
 use std::collections::HashMap;
 
 pub use cert::{CERT_VALIDITY_MS, Cert, EXPIRING_SOON_MS, MAX_NOW_MS, MAX_TIME_MS, cert_status};
-pub use change::Change;
+pub use change::{Change, ReplayError};
 pub use doc::StateDoc;
 use doc::{
     CustomerGateway, GatewayStatus, Region, SslVpnServer, VSwitch, Vpc, VpnConnection, VpnGateway,
     VpnRouteEntry,
 };
-pub use load::{POSTPAY_END_TIME_MS, StateError, iso_time, parse_doc};
+pub use load::{POSTPAY_END_TIME_MS, StateError, iso_time, parse_doc, state_time};
 use table::{Children, Row, Table};
 
 use crate::auth::KeyRecord;
@@ -135,10 +137,10 @@ pub struct World {
     routes: Table<VpnRouteEntry>,
     routes_of_gateway: Children,
     pub tokens: TokenStore,
-    /// The end of each gateway's busy window, on the emulator clock, and what it reads until
-    /// then: `updating` after a change (SPEC section 11), `provisioning` after its create
-    /// (section 12). Never exported or persisted, so a restart or a new state ends every window.
-    busy_until: HashMap<String, (i64, GatewayStatus)>,
+    /// Each gateway's busy window on the emulator clock, and what it reads meanwhile:
+    /// `updating` after a change (SPEC section 11), `provisioning` after its create (section
+    /// 12). Kept across a rollback, never exported or persisted ([`busy`]).
+    windows: busy::Windows,
     /// Changes since the last [`World::take_changes`], for persistence.
     changes: Vec<Change>,
     /// Whether changes are kept for [`World::take_changes`]: only persistence reads them, so
@@ -379,18 +381,14 @@ impl World {
     /// A gateway's `Status` at `now_ms` of the emulator clock: `updating` during its busy
     /// window, else as stored.
     pub fn gateway_status(&self, gateway: &VpnGateway, now_ms: i64) -> GatewayStatus {
-        match self.busy_until.get(&gateway.vpn_gateway_id) {
-            Some(&(end, status)) if now_ms < end => status,
-            _ => gateway.status,
-        }
+        self.windows
+            .status_at(&gateway.vpn_gateway_id, now_ms)
+            .unwrap_or(gateway.status)
     }
 
     /// The end of a gateway's busy (or provisioning) window, if one lasts at `now_ms`.
     pub fn busy_end(&self, gateway_id: &str, now_ms: i64) -> Option<i64> {
-        self.busy_until
-            .get(gateway_id)
-            .map(|&(end, _)| end)
-            .filter(|end| now_ms < *end)
+        self.windows.end_at(gateway_id, now_ms)
     }
 
     /// Every certificate, in list order.
@@ -415,10 +413,23 @@ impl World {
     }
 
     fn start_window(&mut self, gateway_id: &str, now_ms: i64, busy_ms: u32, status: GatewayStatus) {
-        if busy_ms > 0 {
-            let end = now_ms.saturating_add(i64::from(busy_ms));
-            self.busy_until.insert(gateway_id.to_owned(), (end, status));
-        }
+        self.windows.start(gateway_id, now_ms, busy_ms, status);
+    }
+
+    /// Notes that the windows started since the last call belong to persistence record `seq`
+    /// (0: none); call it where the changes are taken ([`World::take_changes`]).
+    pub fn stamp_windows(&mut self, seq: u64) {
+        self.windows.stamp(seq);
+    }
+
+    /// After a failed write: gives `durable` (this state reloaded from the files) the busy
+    /// windows of the acknowledged changes, those of records up to `durable_seq`.
+    pub fn carry_windows_into(&self, durable: &mut World, durable_seq: u64) {
+        let gateways = &durable.gateways;
+        self.windows
+            .carry_into(&mut durable.windows, durable_seq, |id| {
+                gateways.contains(id)
+            });
     }
 
     /// Whether the server's gateway is `updating` at `now_ms`, which blocks certificate Create
@@ -590,7 +601,7 @@ impl World {
         for server in servers {
             self.drop_server(&server);
         }
-        self.busy_until.remove(id);
+        self.windows.remove(id);
         Some(gateway)
     }
 

@@ -604,6 +604,17 @@ async fn the_console_page_is_open_and_its_calls_need_the_token() {
         codes.iter().filter(|c| **c == "InvalidParameter").count(),
         1
     );
+    // The code that is named after a parameter shows where the parameter goes.
+    assert!(codes.contains(&"Missing{P}"), "{codes:?}");
+    assert!(!codes.contains(&"MissingP"), "{codes:?}");
+    let invalid = catalogue["Codes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["Code"] == "InvalidParameter"))
+        .expect("InvalidParameter");
+    assert_eq!(
+        invalid["Message"],
+        "The specified parameter \"{P}\" is not valid."
+    );
     assert_eq!(
         catalogue["Actions"].as_array().map(Vec::len),
         Some(aliyun_vpc_emulator::actions::OPERATIONS.len())

@@ -402,7 +402,7 @@ async fn status_is_computed_when_read() {
 async fn the_config_follows_the_server_and_gateway() {
     let fixtures = fixtures_with_end_times(
         &[("vsc-a", 2_000)],
-        r#", "Proto": "TCP", "Port": 443, "Cipher": "AES-256-CBC""#,
+        r#", "Proto": "TCP", "Port": 1443, "Cipher": "AES-256-CBC""#,
         r#", "InternetIp": "203.0.113.7""#,
     );
     let app = spawn_with(test_config(), Some(&fixtures)).await;
@@ -410,7 +410,7 @@ async fn the_config_follows_the_server_and_gateway() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    for line in ["proto tcp", "remote 203.0.113.7 443", "cipher AES-256-CBC"] {
+    for line in ["proto tcp", "remote 203.0.113.7 1443", "cipher AES-256-CBC"] {
         assert!(
             config.lines().any(|l| l == line),
             "{line} missing from\n{config}"

@@ -309,7 +309,9 @@ fn http_with(
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/x-www-form-urlencoded\r\n{}content-length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: {}\r\n{}content-length: {}\r\n\r\n{body}",
+        // The admin API takes JSON bodies only (SPEC 14); the API, forms.
+        if path.starts_with("/_emulator/") { "application/json" } else { "application/x-www-form-urlencoded" },
         if authorization.is_empty() { String::new() } else { format!("authorization: {authorization}\r\n") },
         body.len()
     )
@@ -440,4 +442,37 @@ fn a_tls_handshake_on_plain_http_is_logged_with_what_to_change() {
         "{}",
         warnings[0]
     );
+}
+
+/// The log line names an action the emulator does not emulate, however it was sent (SPEC 14):
+/// ACS3 (the action in a header), V1 and unsigned.
+#[test]
+fn the_log_names_an_action_that_is_not_emulated() {
+    use crate::helpers::{ROOT_KEY, ROOT_SECRET, rpc};
+    use std::io::{Read, Write};
+    let (mut child, port) = start(&["--port", "0"], &[]);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let call = || rpc("DescribeVpnConnectionLogs", &[("RegionId", "cn-hangzhou")]);
+    for request in [
+        call().sign_acs3(ROOT_KEY, ROOT_SECRET, addr),
+        call().sign_v1(ROOT_KEY, ROOT_SECRET),
+        call(),
+    ] {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.write_all(&request.to_bytes(addr)).expect("write");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 501"), "{answer}");
+    }
+    let (code, log) = terminate_with_log(&mut child);
+    assert_eq!(code, Some(0));
+    let calls: Vec<&str> = log.lines().filter(|l| l.contains("api call")).collect();
+    assert_eq!(calls.len(), 3, "{log}");
+    for line in calls {
+        assert!(
+            line.contains("action=\"DescribeVpnConnectionLogs\" version=\"2016-04-28\"")
+                && line.contains("status=501 code=\"NotImplemented\""),
+            "{line}"
+        );
+    }
 }

@@ -19,7 +19,7 @@ use crate::persistence::{
 const NOT_DURABLE: &str =
     "The request processing has failed due to some unknown error, exception or failure.";
 
-fn running_as_root() -> bool {
+pub fn running_as_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -27,10 +27,10 @@ fn running_as_root() -> bool {
 }
 
 /// A small tmpfs of its own, unmounted at the end.
-struct Tmpfs(PathBuf);
+pub struct Tmpfs(pub PathBuf);
 
 impl Tmpfs {
-    fn mount(name: &str, size: &str) -> Tmpfs {
+    pub fn mount(name: &str, size: &str) -> Tmpfs {
         let dir = std::env::temp_dir().join(format!("vpc-emulator-{name}-{}", std::process::id()));
         let _ = Command::new("umount").arg(&dir).status();
         std::fs::create_dir_all(&dir).expect("mount point");
@@ -55,7 +55,7 @@ impl Drop for Tmpfs {
 }
 
 /// Fills the file system of `dir` to the last byte; returns the filler file.
-fn fill(dir: &Path) -> PathBuf {
+pub fn fill(dir: &Path) -> PathBuf {
     let filler = dir.join("filler");
     let mut file = std::fs::File::create(&filler).expect("filler");
     for chunk in [1 << 16, 512, 1] {
@@ -135,8 +135,7 @@ async fn a_full_disk_acknowledges_nothing_it_did_not_write_and_the_file_still_lo
     // A whole new state is refused with the old one kept, and no temporary file is left.
     let mut doc = exported(addr).await;
     doc["SslVpnClientCerts"][0]["Name"] = json!("imported");
-    let mut put = Req::get(Vec::new()).method("PUT").path("/_emulator/state");
-    put.body = doc.to_string().into_bytes();
+    let put = admin("PUT", "state", &doc.to_string());
     let refused = send(addr, put).await;
     assert_eq!(refused.status, 500, "{:?}", refused.body);
     assert_eq!(
@@ -548,4 +547,97 @@ fn a_document_with_anything_after_its_json_value_is_refused() {
         message.contains("$: trailing characters at line"),
         "{message}"
     );
+}
+
+/// SPEC 9 and 14 (issue 24, item 3): `GET /_emulator/view` waits as the API's reads do: a
+/// gateway create or a cascade delete held at the sync is not shown (the view answers only once
+/// it is durable), and after `kill -9` the state is what the view showed.
+#[tokio::test]
+async fn the_console_view_shows_nothing_that_is_not_durable() {
+    let scratch = Scratch::new("view-durable");
+    let (file, gate) = (scratch.file("state.json"), scratch.file("gate"));
+    let held = PathBuf::from(format!("{}.held", gate.display()));
+    let view = |addr: SocketAddr| async move {
+        let request = admin("GET", "view", "").to_bytes(addr);
+        let mut answer = tokio::spawn(async move { try_send_raw(addr, &request).await });
+        // Bounded wait for something that must not happen: an answer showing what is not on
+        // disk. An answer that waits for the sync is right.
+        match tokio::time::timeout(Duration::from_millis(300), &mut answer).await {
+            Ok(answer) => Some(answer.expect("task").expect("an answer").json()),
+            Err(_) => None,
+        }
+    };
+
+    // A gateway create held at the sync.
+    let (mut child, addr) = start_stalled(&file, &gate);
+    std::fs::write(&gate, b"").expect("gate");
+    let create = rpc(
+        "CreateVpnGateway",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("VpcId", "vpc-bp1emulator0000000001"),
+            ("Bandwidth", "5"),
+        ],
+    )
+    .to_bytes(addr);
+    let created = tokio::spawn(async move { try_send_raw(addr, &create).await });
+    until_held(&gate).await;
+    if let Some(shown) = view(addr).await {
+        let gateways = shown["Gateways"].as_object().map(|g| g.len());
+        assert_eq!(
+            gateways,
+            Some(1),
+            "the view showed a gateway not yet on disk: {shown}"
+        );
+    }
+    kill9(&mut child);
+    assert!(
+        created
+            .await
+            .expect("task")
+            .map_or(true, |a| a.status != 200)
+    );
+    let _ = std::fs::remove_file(&held);
+
+    // A cascade delete (a server and its two certificates) held at the sync.
+    let (mut child, addr) = start_stalled(&file, &gate);
+    let before = send(addr, admin("GET", "view", "")).await.json();
+    assert_eq!(
+        before["Gateways"].as_object().map(|g| g.len()),
+        Some(1),
+        "{before}"
+    );
+    assert_eq!(
+        before["Certs"].as_object().map(|c| c.len()),
+        Some(2),
+        "{before}"
+    );
+    std::fs::write(&gate, b"").expect("gate");
+    let delete = rpc(
+        "DeleteSslVpnServer",
+        &[("RegionId", "cn-hangzhou"), ("SslVpnServerId", SERVER)],
+    )
+    .to_bytes(addr);
+    let deleted = tokio::spawn(async move { try_send_raw(addr, &delete).await });
+    until_held(&gate).await;
+    if let Some(shown) = view(addr).await {
+        assert_eq!(
+            shown["Certs"], before["Certs"],
+            "the view showed a delete not yet on disk"
+        );
+    }
+    kill9(&mut child);
+    assert!(
+        deleted
+            .await
+            .expect("task")
+            .map_or(true, |a| a.status != 200)
+    );
+    let _ = std::fs::remove_file(&held);
+    let _ = std::fs::remove_file(&gate);
+    let (mut child, addr) = with_state_file(&file, &[]);
+    let after = send(addr, admin("GET", "view", "")).await.json();
+    assert_eq!(after["Gateways"], before["Gateways"]);
+    assert_eq!(after["Certs"], before["Certs"]);
+    assert_eq!(terminate(&mut child), Some(0));
 }

@@ -229,6 +229,23 @@ fn parse_answer(buf: &[u8]) -> Option<(Answer, usize)> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
+    let chunked = headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        // Decoded once it has all come (re-reading a large body at every read would be slow).
+        if !buf.ends_with(b"0\r\n\r\n") {
+            return None;
+        }
+        let (body, used) = dechunk(&buf[head_end + 4..])?;
+        let body = String::from_utf8_lossy(&body).to_string();
+        let answer = Answer {
+            status,
+            headers,
+            body,
+        };
+        return Some((answer, head_end + 4 + used));
+    }
     let length: usize = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
@@ -247,6 +264,28 @@ fn parse_answer(buf: &[u8]) -> Option<(Answer, usize)> {
         },
         end,
     ))
+}
+
+/// A whole chunked body at the start of `buf` (the admin API streams the journal), and how
+/// many bytes it took; `None` while it is incomplete.
+fn dechunk(buf: &[u8]) -> Option<(Vec<u8>, usize)> {
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let line_end = at + buf[at..].windows(2).position(|w| w == b"\r\n")?;
+        let size_text = String::from_utf8_lossy(&buf[at..line_end]);
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        at = line_end + 2;
+        if size == 0 {
+            // No trailers are sent: the body ends with an empty line.
+            return (buf.len() >= at + 2).then_some((body, at + 2));
+        }
+        if buf.len() < at + size + 2 {
+            return None;
+        }
+        body.extend_from_slice(&buf[at..at + size]);
+        at += size + 2;
+    }
 }
 
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
@@ -518,13 +557,18 @@ impl Req {
     }
 }
 
-/// A call of the admin API (`/_emulator/{call}`) with a body.
+/// A call of the admin API (`/_emulator/{call}`) with a body, sent as `application/json` as
+/// the admin API requires of a body (SPEC 14).
 pub fn admin(method: &str, call: &str, body: &str) -> Req {
     let mut req = Req::get(Vec::new())
         .method(method)
         .path(&format!("/_emulator/{call}"));
     req.body = body.as_bytes().to_vec();
-    req
+    if body.is_empty() {
+        req
+    } else {
+        req.header("content-type", "application/json")
+    }
 }
 
 /// A certificate's name in a state document (`GET /_emulator/state`).

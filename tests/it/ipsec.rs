@@ -2117,7 +2117,7 @@ async fn the_state_format_refuses_what_the_api_refuses() {
         (
             "/CustomerGateways/1/Tags",
             json!([{"Key": "acs:x", "Value": ""}]),
-            "CustomerGateways[1].Tags[0].Key: at most 20 tags, keys unique, of 1-128 characters; no aliyun/acs: prefix or http(s):// address (acs:x)",
+            "CustomerGateways[1].Tags[0].Key: a tag key is 1-128 characters, not starting with aliyun or acs: and without http:// or https:// (acs:x)",
         ),
         (
             "/VpnConnections/0/VpnGatewayId",

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod busy;
 mod captures;
 mod certs;
 mod cli;
@@ -15,9 +16,12 @@ mod hostile;
 mod idempotency;
 mod ipsec;
 mod journal_fields;
+mod journal_readers;
 mod layout;
 mod load;
+mod load_rules;
 mod modify;
+mod order;
 mod persistence;
 mod properties;
 mod protocol;
@@ -25,5 +29,7 @@ mod ram;
 mod readme;
 mod replay;
 mod servers;
+mod tag_ranges;
 mod tls;
 mod vpcs;
+mod websites;

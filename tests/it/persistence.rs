@@ -123,8 +123,7 @@ async fn admin_imports_and_resets_are_durable() {
     let (mut child, addr) = with_state_file(&file, &[]);
     let mut doc = exported(addr).await;
     doc["SslVpnClientCerts"][0]["Name"] = json!("imported");
-    let mut put = Req::get(Vec::new()).method("PUT").path("/_emulator/state");
-    put.body = doc.to_string().into_bytes();
+    let put = admin("PUT", "state", &doc.to_string());
     assert_eq!(send(addr, put).await.status, 200);
     kill9(&mut child);
     let (mut child, addr) = with_state_file(&file, &[]);

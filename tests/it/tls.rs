@@ -48,7 +48,10 @@ async fn https(
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-const HEALTH: &[u8] = b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+/// Host is a loopback name, whatever name the TLS client asks for: the admin API answers only
+/// its own names (SPEC 14).
+const HEALTH: &[u8] =
+    b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
 async fn ca_of(addr: SocketAddr) -> String {
     let answer = send(addr, Req::get(Vec::new()).path("/_emulator/ca.pem")).await;
@@ -206,4 +209,56 @@ async fn the_users_own_certificate() {
     let refused =
         crate::persistence::refused_run(&["--port", "0", "--tls", "--tls-cert", c, "--tls-key", k]);
     assert!(refused.contains("cannot set up TLS: key PEM"), "{refused}");
+}
+
+/// SPEC 13 for the TLS CA (issue 24, item 8): a `PATH.tls-ca.pem` that is not the certificate of
+/// `PATH.tls-ca.key` (another emulator's CA put in its place) refuses the start, naming both
+/// files, as a server's `CaCert` and `CaKey` that do not pair refuse the state; both files are
+/// left as they were. Started anyway, clients trusting `/_emulator/ca.pem` would fail.
+#[test]
+fn a_tls_ca_that_does_not_pair_with_its_key_refuses_the_start() {
+    let scratch = Scratch::new("tls-ca-pair");
+    let make = |name: &str| {
+        let file = scratch.file(name);
+        let state = file.to_str().unwrap_or_default().to_owned();
+        let (mut child, _) = start(&["--port", "0", "--tls", "--state-file", &state], &[]);
+        assert_eq!(terminate(&mut child), Some(0));
+        file
+    };
+    let (mine, other) = (make("mine.json"), make("other.json"));
+    let with = |file: &std::path::Path, suffix: &str| {
+        std::path::PathBuf::from(format!("{}{suffix}", file.display()))
+    };
+    let (cert, key) = (with(&mine, ".tls-ca.pem"), with(&mine, ".tls-ca.key"));
+    std::fs::copy(with(&other, ".tls-ca.pem"), &cert).expect("replace the CA");
+    let (cert_text, key_text) = (
+        std::fs::read(&cert).expect("cert"),
+        std::fs::read(&key).expect("key"),
+    );
+    let refused = crate::persistence::refused_run(&[
+        "--port",
+        "0",
+        "--tls",
+        "--state-file",
+        mine.to_str().unwrap_or_default(),
+    ]);
+    assert!(
+        refused.contains(&cert.display().to_string())
+            && refused.contains(&key.display().to_string())
+            && refused.contains("do not pair"),
+        "{refused}"
+    );
+    assert_eq!(std::fs::read(&cert).expect("cert"), cert_text);
+    assert_eq!(std::fs::read(&key).expect("key"), key_text);
+
+    // A key that is not a key at all is refused the same way.
+    std::fs::write(&key, "not a key").expect("write");
+    let refused = crate::persistence::refused_run(&[
+        "--port",
+        "0",
+        "--tls",
+        "--state-file",
+        mine.to_str().unwrap_or_default(),
+    ]);
+    assert!(refused.contains(&key.display().to_string()), "{refused}");
 }

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 BINARY_NAME = "aliyun-vpc-emulator"
-#: The root key of the embedded default fixtures (README, "Well-known credentials").
+#: The root key of the embedded default fixtures (docs/state.md).
 DEFAULT_ACCESS_KEY_ID = "LTAI5tEmulatorRootKey"
 DEFAULT_ACCESS_KEY_SECRET = "EmulatorRootSecret"
 DEFAULT_REGION = "cn-hangzhou"

@@ -25,7 +25,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let page_size = Paging::size(params)?;
     let id = params.filter("CustomerGatewayId");
     let group = params.filter("ResourceGroupId");
-    let tags = TagFilter::parse(params);
+    let tags = TagFilter::parse(params)?;
     let world = call.read();
     let items: Vec<Value> = world
         .customer_gateways_in(call.account_id(), call.region_id())

@@ -9,6 +9,7 @@ use crate::actions::vpc::owner_id;
 use crate::actions::{Call, Operation, Paging, RamTarget, reply};
 use crate::error::ApiError;
 use crate::protocol::Reply;
+use crate::state::iso_time;
 
 pub const OPERATION: Operation = Operation {
     name: "DescribeRouteTableList",
@@ -56,7 +57,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
                 "Status": "Available",
                 "Description": "",
                 "AssociateType": "VSwitch",
-                "CreationTime": v.creation_time,
+                "CreationTime": iso_time(v.created_ms),
                 "ResourceGroupId": v.resource_group_id,
                 "OwnerId": owner_id(&v.account_id),
                 "RoutePropagationEnable": true,

@@ -9,19 +9,12 @@ pub mod modify;
 use serde_json::{Map, Value, json};
 
 use crate::actions::{Call, parse_bool, parse_word};
-use crate::cidr::{Cidr, SHARED};
+use crate::cidr::Cidr;
 use crate::error::ApiError;
 use crate::names::CertName;
+use crate::rules::{self, CIPHERS, PROTOS};
 use crate::state::doc::{SslVpnServer, VpnGateway};
 
-/// Ports the service keeps for itself.
-const FORBIDDEN_PORTS: [u16; 16] = [
-    22, 53, 68, 80, 123, 443, 500, 2222, 4500, 4510, 4560, 7505, 9000, 9001, 9002, 22222,
-];
-/// At most this many comma-separated local subnets.
-const MAX_LOCAL_SUBNETS: usize = 5;
-const PROTOS: [&str; 2] = ["TCP", "UDP"];
-const CIPHERS: [&str; 4] = ["AES-128-CBC", "AES-192-CBC", "AES-256-CBC", "none"];
 /// The multi-factor settings, in the order a missing one is named.
 const IDAAS: [&str; 3] = ["IDaaSInstanceId", "IDaaSRegionId", "IDaaSApplicationId"];
 
@@ -55,38 +48,19 @@ impl<'a> Settings<'a> {
             None => None,
             Some(text) => Some((
                 text,
-                Cidr::parse(text)
-                    .filter(|c| {
-                        (16..=29).contains(&c.prefix)
-                            && c.is_network_address()
-                            && !c.is_reserved()
-                            && !c.overlaps(SHARED)
-                    })
-                    .ok_or_else(|| invalid("ClientIpPool"))?,
+                rules::client_ip_pool(text).ok_or_else(|| invalid("ClientIpPool"))?,
             )),
         };
         let local_subnet = match params.filter("LocalSubnet") {
             None => None,
-            Some(text) => {
-                let subnets: Option<Vec<Cidr>> = text
-                    .split(',')
-                    .map(|part| {
-                        Cidr::parse(part).filter(|c| {
-                            (8..=32).contains(&c.prefix)
-                                && c.is_network_address()
-                                && !c.is_reserved()
-                        })
-                    })
-                    .collect();
-                let subnets = subnets
-                    .filter(|s| s.len() <= MAX_LOCAL_SUBNETS)
-                    .ok_or_else(|| invalid("LocalSubnet"))?;
-                Some((text, subnets))
-            }
+            Some(text) => Some((
+                text,
+                rules::local_subnets(text).ok_or_else(|| invalid("LocalSubnet"))?,
+            )),
         };
         if create
             && let (Some((_, pool)), Some((_, subnets))) = (&client_ip_pool, &local_subnet)
-            && subnets.iter().any(|s| s.overlaps(*pool))
+            && rules::pool_overlaps(*pool, subnets)
         {
             return Err(invalid("ClientIpPool"));
         }
@@ -96,7 +70,7 @@ impl<'a> Settings<'a> {
                 Some(text)
                     .filter(|t| t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit()))
                     .and_then(|t| t.parse::<u16>().ok())
-                    .filter(|p| *p >= 1 && !FORBIDDEN_PORTS.contains(p))
+                    .filter(|p| rules::server_port(*p))
                     .ok_or_else(|| invalid("Port"))?,
             ),
         };

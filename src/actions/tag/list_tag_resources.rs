@@ -22,7 +22,7 @@ pub const OPERATION: Operation = Operation {
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let kind = Kind::parse(call.params)?;
     let ids = resource_ids(call.params)?;
-    let filter = TagFilter::parse(call.params);
+    let filter = TagFilter::parse(call.params)?;
     let max = match call.params.filter("MaxResults") {
         None => 50,
         Some(v) => v

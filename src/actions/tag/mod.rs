@@ -7,30 +7,51 @@ pub mod tag_resources;
 pub mod untag_resources;
 
 use crate::error::ApiError;
-use crate::names::{tag_key_ok, tag_value_ok};
 use crate::protocol::Params;
 use crate::state::doc::Tag;
 
-/// At most this many tags per resource, and `Tag.N` per call.
-pub const MAX_TAGS: usize = 20;
+pub use crate::rules::MAX_TAGS;
 
-/// The `N`s of the parameters named `{prefix}.N.{suffix}` or `{prefix}.N`, sorted.
-fn numbers(params: &Params, prefix: &str) -> Vec<usize> {
-    let mut out: Vec<usize> = params
+/// The `N`s of the parameters named `{prefix}.N{suffix}` for one of `suffixes` (`""`: the
+/// name ends with `N`), sorted. `Err` is the first `N`, as written, that is outside `1..=max`
+/// or not written plainly (`01`): the API refuses it rather than ignoring it (issue 24).
+fn indices<'p>(
+    params: &'p Params,
+    prefix: &str,
+    suffixes: &[&str],
+    max: usize,
+) -> Result<Vec<usize>, &'p str> {
+    let mut found: Vec<(usize, &str)> = params
         .iter()
         .filter_map(|(name, _)| {
             let rest = name.strip_prefix(prefix)?.strip_prefix('.')?;
-            let n = rest.split('.').next()?;
-            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            let (n, suffix) = rest.find('.').map_or((rest, ""), |dot| rest.split_at(dot));
+            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || !suffixes.contains(&suffix)
+            {
                 return None;
             }
             // Digits too many for a number are past every limit.
-            Some(n.parse().unwrap_or(usize::MAX))
+            Some((n.parse().unwrap_or(usize::MAX), n))
         })
         .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    found.sort_unstable();
+    found.dedup();
+    if let Some((_, bad)) = found
+        .iter()
+        .find(|(n, raw)| !(1..=max).contains(n) || raw.len() != n.to_string().len())
+    {
+        return Err(bad);
+    }
+    let mut numbers: Vec<usize> = found.into_iter().map(|(n, _)| n).collect();
+    numbers.dedup();
+    Ok(numbers)
+}
+
+/// The `N`s of `{prefix}.N.Key`/`{prefix}.N.Value`, each in 1-20 (else `InvalidParameter` for
+/// that `{prefix}.N.Key`, as for a 21st tag).
+fn tag_numbers(params: &Params, prefix: &str) -> Result<Vec<usize>, ApiError> {
+    indices(params, prefix, &[".Key", ".Value"], MAX_TAGS)
+        .map_err(|n| ApiError::InvalidParameter(format!("{prefix}.{n}.Key")))
 }
 
 /// The tags a call gives (`Tag.N.Key` with `Tag.N.Value`), in N order, each with its N, checked:
@@ -48,25 +69,18 @@ pub fn parse_tags_named(
     prefix: &str,
     max_key: usize,
 ) -> Result<Vec<(usize, Tag)>, ApiError> {
-    let mut tags: Vec<(usize, Tag)> = Vec::new();
-    for n in numbers(params, prefix) {
+    let mut tags = Vec::new();
+    for n in tag_numbers(params, prefix)? {
         let key_name = format!("{prefix}.{n}.Key");
         let value_name = format!("{prefix}.{n}.Value");
         let invalid = |name: &str| ApiError::InvalidParameter(name.to_owned());
         let key = params.get(&key_name);
         let value = params.get(&value_name);
-        if key.is_none() && value.is_none() {
-            continue;
-        }
-        if n == 0 || n > MAX_TAGS {
-            return Err(invalid(&key_name));
-        }
-        let key = key.ok_or_else(|| invalid(&key_name))?;
-        if !tag_key_ok(key, max_key) {
-            return Err(invalid(&key_name));
-        }
+        let key = key
+            .filter(|k| crate::rules::tag_key(k) && k.chars().count() <= max_key)
+            .ok_or_else(|| invalid(&key_name))?;
         let value = value.unwrap_or_default();
-        if !tag_value_ok(value) {
+        if !crate::rules::tag_value(value) {
             return Err(invalid(&value_name));
         }
         tags.push((
@@ -97,7 +111,8 @@ pub fn merge_tags(existing: &[Tag], new: &[(usize, Tag)]) -> Result<Vec<Tag>, Ap
     Ok(out)
 }
 
-/// `Tag.N.Key` list filters, each with its optional `Tag.N.Value` (SPEC 11 and 12).
+/// `Tag.N.Key` list filters, each with its optional `Tag.N.Value` (SPEC 11 and 12); an `N`
+/// outside 1-20 is `InvalidParameter` for its `Tag.N.Key`, as on Create.
 pub struct TagFilter<'a>(Vec<(&'a str, Option<&'a str>)>);
 
 /// `Tag.N.Key` and `Tag.N.Value` for N in 1..=20, made once rather than on every list call.
@@ -111,13 +126,14 @@ fn tag_names() -> &'static [(String, String)] {
 }
 
 impl<'a> TagFilter<'a> {
-    pub fn parse(params: &'a Params) -> Self {
-        TagFilter(
+    pub fn parse(params: &'a Params) -> Result<Self, ApiError> {
+        tag_numbers(params, "Tag")?;
+        Ok(TagFilter(
             tag_names()
                 .iter()
                 .filter_map(|(key, value)| Some((params.filter(key)?, params.filter(value))))
                 .collect(),
-        )
+        ))
     }
 
     /// Every filter matches one of the tags.
@@ -127,6 +143,16 @@ impl<'a> TagFilter<'a> {
                 .any(|t| t.key == *key && value.is_none_or(|v| v == t.value))
         })
     }
+}
+
+/// `TagKey.N` (N in 1-20, else `InvalidParameter` for it), in N order.
+pub fn tag_keys(params: &Params) -> Result<Vec<&str>, ApiError> {
+    let numbers = indices(params, "TagKey", &[""], MAX_TAGS)
+        .map_err(|n| ApiError::InvalidParameter(format!("TagKey.{n}")))?;
+    Ok(numbers
+        .into_iter()
+        .filter_map(|n| params.filter(&format!("TagKey.{n}")))
+        .collect())
 }
 
 /// The tags as list answers carry them: `{"Tag": [{"Key", "Value"}]}`.
@@ -183,14 +209,13 @@ impl Kind {
     }
 }
 
-/// `ResourceId.N`, in N order (at most 50).
+/// `ResourceId.N`, in N order (N in 1-50).
 pub fn resource_ids(params: &Params) -> Result<Vec<&str>, ApiError> {
     let mut ids = Vec::new();
-    for n in numbers(params, "ResourceId") {
+    let numbers = indices(params, "ResourceId", &[""], 50)
+        .map_err(|n| ApiError::InvalidParameter(format!("ResourceId.{n}")))?;
+    for n in numbers {
         let name = format!("ResourceId.{n}");
-        if n == 0 || n > 50 {
-            return Err(ApiError::InvalidParameter(name));
-        }
         if let Some(id) = params.filter(&name) {
             ids.push(id);
         }

@@ -2,7 +2,7 @@
 //! `All=true`; with neither it changes nothing.
 //! API page: <https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-untagresources>
 
-use super::{Kind, MAX_TAGS, resource_ids, set_tags, tags_of};
+use super::{Kind, resource_ids, set_tags, tag_keys, tags_of};
 use crate::actions::parse_bool;
 use crate::actions::{Call, Operation, RamTarget};
 use crate::error::ApiError;
@@ -20,14 +20,7 @@ pub const OPERATION: Operation = Operation {
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let kind = Kind::parse(call.params)?;
     let ids = resource_ids(call.params)?;
-    let keys: Vec<&str> = (1..=MAX_TAGS)
-        .filter_map(|n| call.params.filter(&format!("TagKey.{n}")))
-        .collect();
-    if let Some(n) =
-        (MAX_TAGS + 1..=MAX_TAGS + 30).find(|n| call.params.get(&format!("TagKey.{n}")).is_some())
-    {
-        return Err(ApiError::InvalidParameter(format!("TagKey.{n}")));
-    }
+    let keys = tag_keys(call.params)?;
     let all = parse_bool(call.params, "All")?.unwrap_or(false);
     let mut world = call.write()?;
     let (account, region) = (call.account_id(), call.region_id());

@@ -7,11 +7,11 @@ use serde_json::json;
 use crate::actions::parse_bool;
 use crate::actions::tag::parse_tags;
 use crate::actions::{Call, Operation, RamTarget, reply};
-use crate::cidr::{Cidr, SHARED};
 use crate::error::ApiError;
 use crate::protocol::Reply;
+use crate::rules;
 use crate::state::doc::Vpc;
-use crate::state::iso_time;
+use crate::state::state_time;
 
 pub const OPERATION: Operation = Operation {
     name: "CreateVpc",
@@ -29,14 +29,10 @@ pub(super) fn user_cidrs(text: Option<&str>) -> Result<Vec<String>, ApiError> {
     };
     let blocks: Option<Vec<String>> = text
         .split(',')
-        .map(|b| {
-            Cidr::parse(b)
-                .filter(|c| c.is_network_address() && !c.overlaps(SHARED))
-                .map(|_| b.to_owned())
-        })
+        .map(|b| rules::user_cidr(b).map(|_| b.to_owned()))
         .collect();
     blocks
-        .filter(|b| b.len() <= 3)
+        .filter(|b| b.len() <= rules::MAX_USER_CIDRS)
         .ok_or_else(|| ApiError::InvalidParameter("UserCidr".into()))
 }
 
@@ -71,7 +67,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             vpc_name: name.unwrap_or_default(),
             description: description.unwrap_or_default(),
             resource_group_id: group.to_owned(),
-            creation_time: iso_time(call.now_ms),
+            creation_time: state_time(call.now_ms),
             tags: tags.into_iter().map(|(_, t)| t).collect(),
             user_cidrs,
             dns_hostname_status: dns.unwrap_or("DISABLED").to_owned(),

@@ -36,7 +36,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let group = params.filter("ResourceGroupId");
     // The emulator has no default VPC: `IsDefault=true` lists none.
     let only_default = parse_bool(params, "IsDefault")?.unwrap_or(false);
-    let tags = TagFilter::parse(params);
+    let tags = TagFilter::parse(params)?;
     let world = call.read();
     let matching: Vec<_> = world
         .vpcs_in(call.account_id(), call.region_id())

@@ -14,26 +14,12 @@ use crate::cidr::Cidr;
 use crate::error::ApiError;
 use crate::names::checked_text;
 use crate::protocol::Params;
-use crate::state::World;
 use crate::state::doc::Vpc;
+use crate::state::{World, iso_time};
 
-/// The private ranges a VPC's block must be one of, or inside.
-const PRIVATE: [Cidr; 3] = [
-    Cidr::new(10 << 24, 8),
-    Cidr::new((172 << 24) | (16 << 16), 12),
-    Cidr::new((192 << 24) | (168 << 16), 16),
-];
-
-/// A VPC's `CidrBlock`: a network address with mask 8-28 inside 10.0.0.0/8, 172.16.0.0/12 or
-/// 192.168.0.0/16, else `InvalidCidrBlock.Malformed`.
+/// A VPC's `CidrBlock` ([`crate::rules::vpc_block`]), else `InvalidCidrBlock.Malformed`.
 pub fn vpc_cidr(text: &str) -> Result<Cidr, ApiError> {
-    Cidr::parse(text)
-        .filter(|c| {
-            (8..=28).contains(&c.prefix)
-                && c.is_network_address()
-                && PRIVATE.iter().any(|p| p.contains(*c))
-        })
-        .ok_or(ApiError::InvalidCidrBlockMalformed)
+    crate::rules::vpc_block(text).ok_or(ApiError::InvalidCidrBlockMalformed)
 }
 
 /// `VpcName` and `Description`, if given: 1-128 characters without a URL
@@ -81,7 +67,7 @@ pub(super) fn fields(world: &World, v: &Vpc, shape: Shape) -> Map<String, Value>
     put("RegionId", json!(v.region_id));
     put("Status", json!("Available"));
     put("VpcName", json!(v.vpc_name));
-    put("CreationTime", json!(v.creation_time));
+    put("CreationTime", json!(iso_time(v.created_ms)));
     put("CidrBlock", json!(v.cidr_block));
     put("Ipv6CidrBlock", json!(""));
     put("VRouterId", json!(v.vrouter_id));

@@ -30,7 +30,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let customer_id = params.filter("CustomerGatewayId");
     let id = params.filter("VpnConnectionId");
     let group = params.filter("ResourceGroupId");
-    let tags = TagFilter::parse(params);
+    let tags = TagFilter::parse(params)?;
     let (account, region) = (call.account_id(), call.region_id());
     let world = call.read();
     let candidates: Box<dyn Iterator<Item = &VpnConnection>> = match gateway_id {

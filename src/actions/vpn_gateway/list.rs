@@ -35,7 +35,7 @@ struct Input<'a> {
 
 impl<'a> Input<'a> {
     fn parse(params: &'a Params) -> Result<Self, ApiError> {
-        let tags = TagFilter::parse(params);
+        let tags = TagFilter::parse(params)?;
         Ok(Input {
             page_number: Paging::number(params)?,
             page_size: Paging::size(params)?,

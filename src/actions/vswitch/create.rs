@@ -10,7 +10,7 @@ use crate::cidr::Cidr;
 use crate::error::ApiError;
 use crate::protocol::Reply;
 use crate::state::doc::VSwitch;
-use crate::state::iso_time;
+use crate::state::state_time;
 
 pub const OPERATION: Operation = Operation {
     name: "CreateVSwitch",
@@ -25,9 +25,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let vpc_id = call.params.required("VpcId")?;
     let zone = call.params.required("ZoneId")?;
     let text = call.params.required("CidrBlock")?;
-    let block = Cidr::parse(text)
-        .filter(|c| (16..=29).contains(&c.prefix) && c.is_network_address())
-        .ok_or(ApiError::InvalidCidrBlockMalformed)?;
+    let block = crate::rules::vswitch_block(text).ok_or(ApiError::InvalidCidrBlockMalformed)?;
     let (name, description) = super::name_and_description(call.params)?;
     let tags = parse_tags(call.params)?;
     call.idempotent(|world| {
@@ -61,7 +59,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
             cidr_block: text.to_owned(),
             vswitch_name: name.unwrap_or_default(),
             description: description.unwrap_or_default(),
-            creation_time: iso_time(call.now_ms),
+            creation_time: state_time(call.now_ms),
             tags: tags.into_iter().map(|(_, t)| t).collect(),
             region_id: call.region_id().to_owned(),
             account_id: call.account_id().to_owned(),

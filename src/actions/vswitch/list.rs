@@ -30,7 +30,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let group = params.filter("ResourceGroupId");
     let route_table = params.filter("RouteTableId");
     let only_default = parse_bool(params, "IsDefault")?.unwrap_or(false);
-    let tags = TagFilter::parse(params);
+    let tags = TagFilter::parse(params)?;
     let world = call.read();
     let matching: Vec<_> = world
         .vswitches_in(call.account_id(), call.region_id())

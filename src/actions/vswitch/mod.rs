@@ -14,8 +14,8 @@ use crate::cidr::Cidr;
 use crate::error::ApiError;
 use crate::names::checked_text;
 use crate::protocol::Params;
-use crate::state::World;
 use crate::state::doc::VSwitch;
+use crate::state::{World, iso_time};
 
 /// `VSwitchName` and `Description`, if given: 1-128 characters without a URL
 /// prefix, and 1-256 characters (SPEC 12 names no URL rule for descriptions).
@@ -50,7 +50,7 @@ pub(super) fn fields(world: &World, s: &VSwitch) -> Map<String, Value> {
         "AvailableIpAddressCount": available,
         "Description": s.description,
         "VSwitchName": s.vswitch_name,
-        "CreationTime": s.creation_time,
+        "CreationTime": iso_time(s.created_ms),
         "IsDefault": false,
         "ResourceGroupId": vpc.map_or("", |v| v.resource_group_id.as_str()),
         "NetworkAclId": "",

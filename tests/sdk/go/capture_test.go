@@ -112,10 +112,7 @@ func TestWriteCaptures(t *testing.T) {
 	p := params{"RegionId": region, "SslVpnClientCertId": "vsc-test123", "Name": "cert2", "ClientToken": "tok-1"}
 	for kind, name := range map[string]string{"tea-acs3": "go-tea", "tea-v1": "go-tea-v2", "legacy": "go-legacy", "tea-rpc": "go-tea-rpc"} {
 		raw := captureOne(t, func(hostPort string) {
-			host, port, _ := strings.Cut(hostPort, ":")
-			e := &emulator{Port: port}
-			_ = host
-			c := newClient(t, kind, e, "LTAItestkey", "testsecret")
+			c := newClient(t, kind, &emulator{endpoint: hostPort}, "LTAItestkey", "testsecret")
 			if _, err := c.Modify(p); err != nil {
 				t.Fatalf("%s: %v", kind, err)
 			}

@@ -4,23 +4,21 @@
 // actions) and tea-rpc (V1, the generic client behind the provider's RpcPost).
 //
 // The binary is $EMULATOR_BIN (default: <repo>/target/debug/aliyun-vpc-emulator); each test
-// starts its own with --port 0 and reads the listening line to learn the port.
+// starts its own through the project's Go helper (go/, package vpcemulator), which stops it at
+// the end of the test and fails the test if it then exits badly.
 package sdktests
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
+
+	vpcemulator "github.com/aliyun-vpc-emulator/aliyun-vpc-emulator/go"
 )
 
 const (
@@ -43,7 +41,7 @@ const (
 var (
 	requestIDRe = regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$`)
 	certIDRe    = regexp.MustCompile(`^vsc-[a-z0-9]{21}$`)
-	listening   = regexp.MustCompile(`^aliyun-vpc-emulator listening on http://127\.0\.0\.1:(\d+)$`)
+	listening   = regexp.MustCompile(`^127\.0\.0\.1:[1-9][0-9]*$`)
 )
 
 // The catalogue's messages (SPEC 3.3) for the codes these tests meet.
@@ -66,77 +64,42 @@ func repoRoot() string {
 	return filepath.Clean(filepath.Join(wd, "..", "..", ".."))
 }
 
-// emulator is one running emulator process.
+// emulator is one running emulator, started through the project's Go helper (go/).
 type emulator struct {
-	cmd  *exec.Cmd
-	Port string
-	log  string
+	*vpcemulator.Emulator
+	endpoint string
 }
 
-func (e *emulator) HostPort() string { return "127.0.0.1:" + e.Port }
+func (e *emulator) HostPort() string { return e.endpoint }
 
 // start runs the emulator with the RAM fixtures (the default state plus the RAM user `ops`,
-// allowed ModifySslVpnClientCert on cert 1 only) and any extra flags.
-func start(t *testing.T, extra ...string) *emulator {
+// allowed ModifySslVpnClientCert on cert 1 only) and any other options.
+func start(t *testing.T, opts ...vpcemulator.Option) *emulator {
 	t.Helper()
-	return startWith(t, "ram.json", extra...)
+	return startWith(t, "ram.json", opts...)
 }
 
-// startWith runs the emulator with tests/sdk/fixtures/{fixtures} and any extra flags.
-func startWith(t *testing.T, fixtures string, extra ...string) *emulator {
+// startWith runs the emulator with tests/sdk/fixtures/{fixtures}, seed 42 and any other
+// options; the binary is $EMULATOR_BIN (default: <repo>/target/debug/aliyun-vpc-emulator).
+func startWith(t *testing.T, fixtures string, opts ...vpcemulator.Option) *emulator {
 	t.Helper()
 	bin := os.Getenv("EMULATOR_BIN")
 	if bin == "" {
 		bin = filepath.Join(repoRoot(), "target", "debug", "aliyun-vpc-emulator")
 	}
-	args := append([]string{"--port", "0", "--seed", "42", "--fixtures",
-		filepath.Join(repoRoot(), "tests", "sdk", "fixtures", fixtures)}, extra...)
-	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-	logPath := filepath.Join(t.TempDir(), "emulator.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
+	opts = append([]vpcemulator.Option{vpcemulator.WithBinary(bin), vpcemulator.WithSeed(42),
+		vpcemulator.WithFixtures(filepath.Join(repoRoot(), "tests", "sdk", "fixtures", fixtures))}, opts...)
+	emu := vpcemulator.Start(t, opts...)
+	if !listening.MatchString(emu.Endpoint()) || emu.AccessKeyID() != rootAK || emu.AccessKeySecret() != rootSecret || emu.Region() != region {
+		t.Fatalf("the helper gives endpoint %q, key %q/%q, region %q", emu.Endpoint(), emu.AccessKeyID(), emu.AccessKeySecret(), emu.Region())
 	}
-	cmd.Stderr = logFile
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	m := listening.FindStringSubmatch(strings.TrimSpace(line))
-	if err != nil || m == nil {
-		_ = cmd.Process.Kill()
-		t.Fatalf("no listening line (%v): %q", err, line)
-	}
-	e := &emulator{cmd: cmd, Port: m[1], log: logPath}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		if err := cmd.Wait(); err != nil {
-			data, _ := os.ReadFile(logPath)
-			t.Errorf("emulator exited with %v; its log:\n%s", err, data)
-		}
-		_ = logFile.Close()
-	})
-	return e
+	return &emulator{Emulator: emu, endpoint: emu.Endpoint()}
 }
 
 // admin calls the emulator's admin API and decodes the JSON answer.
 func (e *emulator) admin(t *testing.T, method, call, body string) any {
 	t.Helper()
-	req, _ := http.NewRequest(method, "http://"+e.HostPort()+"/_emulator/"+call, strings.NewReader(body))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("%s %s: %d %s", method, call, resp.StatusCode, data)
-	}
+	data := e.Admin(method, call, body)
 	var out any
 	if err := json.Unmarshal(data, &out); err != nil {
 		t.Fatalf("%s %s: %v", method, call, err)

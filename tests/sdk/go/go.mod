@@ -3,6 +3,7 @@ module github.com/aliyun-vpc-emulator/sdk-tests
 go 1.26
 
 require (
+	github.com/aliyun-vpc-emulator/aliyun-vpc-emulator/go v0.0.0
 	github.com/alibabacloud-go/darabonba-openapi/v2 v2.1.13
 	github.com/alibabacloud-go/tea v1.5.4
 	github.com/alibabacloud-go/tea-rpc v1.3.3
@@ -28,3 +29,6 @@ require (
 	golang.org/x/net v0.26.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )
+
+// The project's Go helper, from this checkout.
+replace github.com/aliyun-vpc-emulator/aliyun-vpc-emulator/go => ../../../go

@@ -13,6 +13,8 @@ import (
 	teavpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	legacyvpc "github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	vpcemulator "github.com/aliyun-vpc-emulator/aliyun-vpc-emulator/go"
 )
 
 // SSL-VPN servers and VPN gateways as API resources (SPEC section 11) through each Go client's
@@ -419,7 +421,7 @@ func TestServerErrors(t *testing.T) {
 // clock, which follows real time).
 func TestRetryOnConfiguring(t *testing.T) {
 	forEachClient(t, func(t *testing.T, kind string) {
-		e := startWith(t, "servers.json", "--gateway-busy-ms", "1500")
+		e := startWith(t, "servers.json", vpcemulator.WithGatewayBusy(1500*time.Millisecond))
 		c := newServerClient(t, kind, e, rootAK, rootSecret)
 		made, err := c.Call("CreateSslVpnServer", params{"RegionId": region, "VpnGatewayId": freeGW,
 			"ClientIpPool": "10.8.0.0/16", "LocalSubnet": "172.16.0.0/16"})

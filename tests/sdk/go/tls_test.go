@@ -1,11 +1,10 @@
 package sdktests
 
 import (
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,6 +15,8 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 	teavpc "github.com/alibabacloud-go/vpc-20160428/v6/client"
 	legacyvpc "github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	vpcemulator "github.com/aliyun-vpc-emulator/aliyun-vpc-emulator/go"
 )
 
 // HTTPS with --tls (issue 17): the Go clients with only the endpoint and the emulator's CA
@@ -25,20 +26,14 @@ import (
 const childPort = "VPC_EMULATOR_TLS_CHILD_PORT"
 
 func TestHTTPSWithTheCA(t *testing.T) {
-	e := start(t, "--tls")
-	resp, err := http.Get("http://" + e.HostPort() + "/_emulator/ca.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	e := start(t, vpcemulator.WithTLS())
 	file := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(file, ca, 0o600); err != nil {
+	if err := os.WriteFile(file, e.CAPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, withCA := range []bool{true, false} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHTTPSClients$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), childPort+"="+e.Port)
+		cmd.Env = append(os.Environ(), childPort+"="+strconv.Itoa(e.Port()))
 		if withCA {
 			cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+file)
 		} else {
@@ -102,4 +97,44 @@ func TestHTTPSClients(t *testing.T) {
 	_, err = r.DoRequest(tea.String("DescribeRegions"), tea.String("HTTPS"), tea.String("POST"), tea.String("2016-04-28"),
 		tea.String("AK"), map[string]interface{}{}, map[string]interface{}{}, &util.RuntimeOptions{})
 	check("tea-rpc", err)
+}
+
+// Config.Ca makes one Tea client trust the emulator's CA, and the Tea runtime (tea v1.5.4's
+// dara) keeps one transport per endpoint and options, but not per CA, made by the first call:
+// a later client of the endpoint gets the first one's trust, whatever its own Ca says. What
+// docs/clients.md says. The clients set a ReadTimeout of their own, which is part of that key,
+// so that no transport of another test of this process (a port can be reused) is taken.
+func TestTeaConfigCaAndTheFirstCall(t *testing.T) {
+	describe := func(e *emulator, ca []byte) error {
+		cfg := &openapi.Config{AccessKeyId: dara.String(rootAK), AccessKeySecret: dara.String(rootSecret),
+			Endpoint: dara.String(e.HostPort()), RegionId: dara.String(region), ReadTimeout: dara.Int(10007)}
+		if ca != nil {
+			cfg.Ca = dara.String(string(ca))
+		}
+		c, err := teavpc.NewClient(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.DescribeRegions(&teavpc.DescribeRegionsRequest{})
+		return err
+	}
+	const unknownCA = "certificate signed by unknown authority"
+
+	first := start(t, vpcemulator.WithTLS())
+	if err := describe(first, first.CAPEM()); err != nil {
+		t.Fatalf("with Config.Ca: %v", err)
+	}
+	if err := describe(first, nil); err != nil {
+		t.Fatalf("without it, after a client with it: %v", err)
+	}
+	mustEqual(t, "calls served", len(first.Requests("DescribeRegions")), 2)
+
+	other := start(t, vpcemulator.WithTLS())
+	if err := describe(other, nil); err == nil || !strings.Contains(err.Error(), unknownCA) {
+		t.Fatalf("without Config.Ca: %v", err)
+	}
+	if err := describe(other, other.CAPEM()); err == nil || !strings.Contains(err.Error(), unknownCA) {
+		t.Fatalf("with it, after a client without it: %v", err)
+	}
+	mustEqual(t, "calls served", len(other.Requests()), 0)
 }

@@ -51,7 +51,8 @@ def ram_fixtures() -> dict:
 # A second gateway/server pair with non-default connection settings (SPEC section 6 optional keys),
 # and a certificate without key material whose timestamps are not whole seconds.
 GATEWAY2_ID, SERVER2_ID = "vpn-bp1emulator0000000002", "vss-bp1emulator0000000002"
-GATEWAY2_IP, SERVER2_PROTO, SERVER2_PORT, SERVER2_CIPHER = "203.0.113.7", "TCP", 443, "AES-256-CBC"
+# Port 1443: 443 is one the API refuses, and so does the loader (SPEC 14).
+GATEWAY2_IP, SERVER2_PROTO, SERVER2_PORT, SERVER2_CIPHER = "203.0.113.7", "TCP", 1443, "AES-256-CBC"
 RESOURCE_GROUP2 = "rg-acfmemulator02"
 BARE_CERT = "vsc-bp1emulator0000000003"
 BARE_CREATE, BARE_END = 1764547200123, 1859155200987
@@ -59,7 +60,7 @@ BARE_CREATE, BARE_END = 1764547200123, 1859155200987
 
 def cert_fixtures(gateway_status: str = "active", server2: dict | None = None) -> dict:
     """Default-like state whose default gateway has `gateway_status`, plus an active gateway
-    (InternetIp 203.0.113.7) with server SERVER2_ID (TCP, port 443, AES-256-CBC, no certs), plus
+    (InternetIp 203.0.113.7) with server SERVER2_ID (TCP, port 1443, AES-256-CBC, no certs), plus
     BARE_CERT (no key material) on the default server. `server2` overrides SERVER2_ID's keys."""
     fx = ram_fixtures()
     fx["VpnGateways"][0]["Status"] = gateway_status

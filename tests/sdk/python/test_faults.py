@@ -17,7 +17,8 @@ UNAVAILABLE = "ServiceUnavailable"
 UNAVAILABLE_MSG = "The request has failed due to a temporary failure of the server."
 THROTTLING_RULE = {"Action": "*", "Code": "Throttling.User", "HttpStatus": 429,
                    "Message": "Request was denied due to user flow control."}
-JOURNAL_KEYS = {"Time", "RequestId", "Action", "AccountId", "Principal", "Params", "HttpStatus", "Code", "DurationUs", "Response"}
+JOURNAL_KEYS = {"Time", "RequestId", "Action", "AccountId", "Principal", "Params", "HttpStatus", "Code", "DurationUs", "Response",
+                "Product", "Version", "Method", "Scheme", "Signature", "UserAgent"}
 
 
 def sdk_error(c, kind, call, tea_exc=TeaClientException):

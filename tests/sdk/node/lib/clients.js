@@ -39,7 +39,7 @@ const C = {
   GATEWAY2_ID: 'vpn-bp1emulator0000000002',
   SERVER2_ID: 'vss-bp1emulator0000000002',
   GATEWAY2_IP: '203.0.113.7',
-  SERVER2_PORT: 443,
+  SERVER2_PORT: 1443, // 443 is one the API refuses, and so does the loader (SPEC 14)
   SERVER2_CIPHER: 'AES-256-CBC',
   RESOURCE_GROUP2: 'rg-acfmemulator02',
   BARE_CERT: 'vsc-bp1emulator0000000003',
@@ -364,7 +364,7 @@ function ramFixtures() {
 
 /**
  * ramFixtures() whose default gateway has `gatewayStatus`, plus an active gateway (InternetIp
- * 203.0.113.7) with SERVER2_ID (TCP, port 443, AES-256-CBC, no certs), plus BARE_CERT (no key
+ * 203.0.113.7) with SERVER2_ID (TCP, port 1443, AES-256-CBC, no certs), plus BARE_CERT (no key
  * material, timestamps not whole seconds) on the default server; `extraCerts` more certificates
  * on the default server.
  */

@@ -112,4 +112,28 @@ describe('the web console', () => {
     const rows = await page.$$eval('#calls tr', (trs) => trs.length);
     assert.ok(rows >= 3, `${rows} calls named ${C.CERT1}`);
   });
+
+  test('it asks only for the new calls, without bodies, and for a body when a call is opened', async () => {
+    // Issue 24: two console tabs polling the whole journal multiplied the emulator's memory.
+    const asked = [];
+    const note = (r) => { if (r.url().includes('/_emulator/requests')) asked.push(new URL(r.url())); };
+    page.on('request', note);
+    await page.fill('#f-text', '');
+    const c = makeClient('pop-get', emu);
+    const id = (await c.describeCert({ certId: C.CERT2 })).body.RequestId;
+    await page.waitForSelector(`tr[data-id="${id}"]`, { timeout: 2000 });
+    const polls = asked.filter((u) => u.pathname === '/_emulator/requests');
+    assert.ok(polls.length >= 1);
+    for (const u of polls) {
+      assert.equal(u.searchParams.get('response'), 'false', u.search);
+      assert.ok(u.searchParams.get('after'), `a poll asked for everything: ${u.search}`);
+    }
+    assert.deepEqual(asked.filter((u) => u.pathname !== '/_emulator/requests'), [], 'no body before a call is opened');
+    await page.click(`tr[data-id="${id}"]`);
+    await page.waitForSelector('#detail-response');
+    assert.equal(JSON.parse(await page.textContent('#detail-response')).RequestId, id);
+    const bodies = asked.filter((u) => u.pathname !== '/_emulator/requests').map((u) => u.pathname);
+    assert.deepEqual(bodies, [`/_emulator/requests/${id}`]);
+    page.off('request', note);
+  });
 });

@@ -16,7 +16,8 @@ const UNAVAILABLE_MSG = 'The request has failed due to a temporary failure of th
 const THROTTLING_RULE = {
   Action: '*', Code: 'Throttling.User', HttpStatus: 429, Message: 'Request was denied due to user flow control.',
 };
-const JOURNAL_KEYS = ['Time', 'RequestId', 'Action', 'AccountId', 'Principal', 'Params', 'HttpStatus', 'Code', 'DurationUs', 'Response'];
+const JOURNAL_KEYS = ['Time', 'RequestId', 'Action', 'AccountId', 'Principal', 'Params', 'HttpStatus', 'Code', 'DurationUs', 'Response',
+  'Product', 'Version', 'Method', 'Scheme', 'Signature', 'UserAgent'];
 
 /** The normalised error of `call`: Tea clients must reject with exactly `TeaError`. */
 function sdkError(c, call, TeaError = ClientError) {

@@ -1,6 +1,6 @@
 package emulator;
 
-import static emulator.Emulator.*;
+import static emulator.Sdk.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +17,8 @@ import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.profile.DefaultProfile;
 import com.aliyuncs.vpc.model.v20160428.*;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.aliyunvpcemulator.junit.Emulator;
+import io.github.aliyunvpcemulator.junit.VpcEmulatorTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.EnumSource.Mode;
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource.Mode;
  * (the typed response, or the SDK's exception) and, for the exact payload and status, through
  * {@code doAction} (the raw answer).
  */
+@VpcEmulatorTest(fixtures = "../fixtures/ram.json", seed = 42, resetBeforeEach = true)
 class LegacySdkTest {
     static IAcsClient client(String ak, String secret) {
         return new DefaultAcsClient(DefaultProfile.getProfile(REGION, ak, secret));
@@ -34,7 +37,7 @@ class LegacySdkTest {
 
     static <T extends AcsResponse, R extends AcsRequest<T>> R target(Emulator emu, R request, FormatType format,
             String region) {
-        request.setSysEndpoint(emu.hostPort());
+        request.setSysEndpoint(emu.getEndpoint());
         request.setSysProtocol(ProtocolType.HTTP);
         request.setSysAcceptFormat(format);
         request.setSysRegionId(region);
@@ -94,77 +97,73 @@ class LegacySdkTest {
 
     @ParameterizedTest
     @EnumSource(value = FormatType.class, names = {"JSON", "XML"}, mode = Mode.INCLUDE)
-    void certificateLifecycle(FormatType f) throws Exception {
-        try (Emulator emu = new Emulator()) {
-            IAcsClient c = client(ROOT_AK, ROOT_SECRET);
-            CreateSslVpnClientCertRequest create = target(emu, new CreateSslVpnClientCertRequest(), f, REGION);
-            create.setSslVpnServerId(SERVER);
-            create.setName("java-legacy");
-            CreateSslVpnClientCertResponse created = c.getAcsResponse(create);
-            String id = created.getSslVpnClientCertId();
-            assertTrue(CERT_ID.matcher(id).matches(), id);
-            assertEquals("java-legacy", created.getName());
-            assertTrue(REQUEST_ID.matcher(created.getRequestId()).matches());
+    void certificateLifecycle(FormatType f, Emulator emu) throws Exception {
+        IAcsClient c = client(ROOT_AK, ROOT_SECRET);
+        CreateSslVpnClientCertRequest create = target(emu, new CreateSslVpnClientCertRequest(), f, REGION);
+        create.setSslVpnServerId(SERVER);
+        create.setName("java-legacy");
+        CreateSslVpnClientCertResponse created = c.getAcsResponse(create);
+        String id = created.getSslVpnClientCertId();
+        assertTrue(CERT_ID.matcher(id).matches(), id);
+        assertEquals("java-legacy", created.getName());
+        assertTrue(REQUEST_ID.matcher(created.getRequestId()).matches());
 
-            DescribeSslVpnClientCertRequest describe = target(emu, new DescribeSslVpnClientCertRequest(), f, REGION);
-            describe.setSslVpnClientCertId(id);
-            DescribeSslVpnClientCertResponse d = c.getAcsResponse(describe);
-            assertEquals(id, d.getSslVpnClientCertId());
-            assertEquals(SERVER, d.getSslVpnServerId());
-            assertEquals(REGION, d.getRegionId());
-            assertEquals("normal", d.getStatus());
-            assertEquals(1095L * 24 * 3600 * 1000, d.getEndTime() - d.getCreateTime());
-            Material.check(id, d.getCaCert(), d.getClientCert(), d.getClientKey(), d.getCreateTime(), d.getEndTime(),
-                    d.getClientConfig());
-            HttpResponse rawDescribe = raw(c, describe, f, "DescribeSslVpnClientCertResponse");
-            if (f == FormatType.JSON) {
-                assertEquals("rg-acfmemulator01", json(rawDescribe.getHttpContentString()).get("ResourceGroupId").asText());
-            }
-
-            DescribeSslVpnClientCertsRequest list = target(emu, new DescribeSslVpnClientCertsRequest(), f, REGION);
-            list.setSslVpnServerId(SERVER);
-            list.setPageNumber(2);
-            list.setPageSize(2);
-            DescribeSslVpnClientCertsResponse page = c.getAcsResponse(list);
-            assertEquals(3, page.getTotalCount());
-            assertEquals(2, page.getPageNumber());
-            assertEquals(2, page.getPageSize());
-            assertEquals(1, page.getSslVpnClientCertKeys().size());
-            assertEquals(id, page.getSslVpnClientCertKeys().get(0).getSslVpnClientCertId());
-            assertEquals("java-legacy", page.getSslVpnClientCertKeys().get(0).getName());
-            raw(c, list, f, "DescribeSslVpnClientCertsResponse");
-
-            ModifySslVpnClientCertResponse renamed = c.getAcsResponse(rename(emu, f, REGION, id, "renamed é"));
-            assertEquals("renamed é", renamed.getName());
-            assertEquals(id, renamed.getSslVpnClientCertId());
-            assertEquals("renamed é", emu.certName(id));
-
-            DeleteSslVpnClientCertRequest delete = target(emu, new DeleteSslVpnClientCertRequest(), f, REGION);
-            delete.setSslVpnClientCertId(id);
-            assertTrue(REQUEST_ID.matcher(c.getAcsResponse(delete).getRequestId()).matches());
-            assertEquals(null, emu.certName(id));
-            assertError(c, describe, f, 404, "InvalidSslVpnClientCertId.NotFound");
+        DescribeSslVpnClientCertRequest describe = target(emu, new DescribeSslVpnClientCertRequest(), f, REGION);
+        describe.setSslVpnClientCertId(id);
+        DescribeSslVpnClientCertResponse d = c.getAcsResponse(describe);
+        assertEquals(id, d.getSslVpnClientCertId());
+        assertEquals(SERVER, d.getSslVpnServerId());
+        assertEquals(REGION, d.getRegionId());
+        assertEquals("normal", d.getStatus());
+        assertEquals(1095L * 24 * 3600 * 1000, d.getEndTime() - d.getCreateTime());
+        Material.check(id, d.getCaCert(), d.getClientCert(), d.getClientKey(), d.getCreateTime(), d.getEndTime(),
+                d.getClientConfig());
+        HttpResponse rawDescribe = raw(c, describe, f, "DescribeSslVpnClientCertResponse");
+        if (f == FormatType.JSON) {
+            assertEquals("rg-acfmemulator01", json(rawDescribe.getHttpContentString()).get("ResourceGroupId").asText());
         }
+
+        DescribeSslVpnClientCertsRequest list = target(emu, new DescribeSslVpnClientCertsRequest(), f, REGION);
+        list.setSslVpnServerId(SERVER);
+        list.setPageNumber(2);
+        list.setPageSize(2);
+        DescribeSslVpnClientCertsResponse page = c.getAcsResponse(list);
+        assertEquals(3, page.getTotalCount());
+        assertEquals(2, page.getPageNumber());
+        assertEquals(2, page.getPageSize());
+        assertEquals(1, page.getSslVpnClientCertKeys().size());
+        assertEquals(id, page.getSslVpnClientCertKeys().get(0).getSslVpnClientCertId());
+        assertEquals("java-legacy", page.getSslVpnClientCertKeys().get(0).getName());
+        raw(c, list, f, "DescribeSslVpnClientCertsResponse");
+
+        ModifySslVpnClientCertResponse renamed = c.getAcsResponse(rename(emu, f, REGION, id, "renamed é"));
+        assertEquals("renamed é", renamed.getName());
+        assertEquals(id, renamed.getSslVpnClientCertId());
+        assertEquals("renamed é", certName(emu, id));
+
+        DeleteSslVpnClientCertRequest delete = target(emu, new DeleteSslVpnClientCertRequest(), f, REGION);
+        delete.setSslVpnClientCertId(id);
+        assertTrue(REQUEST_ID.matcher(c.getAcsResponse(delete).getRequestId()).matches());
+        assertEquals(null, certName(emu, id));
+        assertError(c, describe, f, 404, "InvalidSslVpnClientCertId.NotFound");
     }
 
     @ParameterizedTest
     @EnumSource(value = FormatType.class, names = {"JSON", "XML"}, mode = Mode.INCLUDE)
-    void everyDocumentedErrorOfModify(FormatType f) throws Exception {
-        try (Emulator emu = new Emulator()) {
-            IAcsClient root = client(ROOT_AK, ROOT_SECRET);
-            assertError(root, rename(emu, f, REGION, CERT1, "a".repeat(101)), f, 400, "InvalidName");
-            assertError(root, rename(emu, f, REGION, CERT1, "https://x"), f, 400, "InvalidName");
-            assertError(root, rename(emu, f, REGION, UNKNOWN_CERT, "x"), f, 404, "InvalidSslVpnClientCertId.NotFound");
-            assertError(root, rename(emu, f, UNKNOWN_REGION, CERT1, "x"), f, 404, "InvalidRegionId.NotFound");
-            ClientException denied = assertError(client(READONLY_AK, READONLY_SECRET), rename(emu, f, REGION, CERT1, "x"),
-                    f, 403, "Forbidden");
-            checkDenied(denied, f, "readonly");
-            IAcsClient ops = client(OPS_AK, OPS_SECRET);
-            denied = assertError(ops, rename(emu, f, REGION, CERT2, "x"), f, 403, "Forbbiden.SubUser");
-            checkDenied(denied, f, "ops");
-            assertEquals("by-ops", ops.getAcsResponse(rename(emu, f, REGION, CERT1, "by-ops")).getName());
-            assertEquals("cert2", emu.certName(CERT2));
-        }
+    void everyDocumentedErrorOfModify(FormatType f, Emulator emu) throws Exception {
+        IAcsClient root = client(ROOT_AK, ROOT_SECRET);
+        assertError(root, rename(emu, f, REGION, CERT1, "a".repeat(101)), f, 400, "InvalidName");
+        assertError(root, rename(emu, f, REGION, CERT1, "https://x"), f, 400, "InvalidName");
+        assertError(root, rename(emu, f, REGION, UNKNOWN_CERT, "x"), f, 404, "InvalidSslVpnClientCertId.NotFound");
+        assertError(root, rename(emu, f, UNKNOWN_REGION, CERT1, "x"), f, 404, "InvalidRegionId.NotFound");
+        ClientException denied = assertError(client(READONLY_AK, READONLY_SECRET), rename(emu, f, REGION, CERT1, "x"),
+                f, 403, "Forbidden");
+        checkDenied(denied, f, "readonly");
+        IAcsClient ops = client(OPS_AK, OPS_SECRET);
+        denied = assertError(ops, rename(emu, f, REGION, CERT2, "x"), f, 403, "Forbbiden.SubUser");
+        checkDenied(denied, f, "ops");
+        assertEquals("by-ops", ops.getAcsResponse(rename(emu, f, REGION, CERT1, "by-ops")).getName());
+        assertEquals("cert2", certName(emu, CERT2));
     }
 
     static void checkDenied(ClientException e, FormatType f, String user) {
@@ -176,70 +175,64 @@ class LegacySdkTest {
 
     @ParameterizedTest
     @EnumSource(value = FormatType.class, names = {"JSON", "XML"}, mode = Mode.INCLUDE)
-    void clientTokenReplayAndMismatch(FormatType f) throws Exception {
-        try (Emulator emu = new Emulator()) {
-            IAcsClient c = client(ROOT_AK, ROOT_SECRET);
-            String token = "java-legacy-" + f;
-            CreateSslVpnClientCertRequest once = target(emu, new CreateSslVpnClientCertRequest(), f, REGION);
-            once.setSslVpnServerId(SERVER);
-            once.setName("once");
-            once.setClientToken(token);
-            CreateSslVpnClientCertResponse first = c.getAcsResponse(once);
-            CreateSslVpnClientCertResponse again = c.getAcsResponse(once);
-            assertEquals(first.getSslVpnClientCertId(), again.getSslVpnClientCertId());
-            assertNotEquals(first.getRequestId(), again.getRequestId());
-            CreateSslVpnClientCertRequest other = target(emu, new CreateSslVpnClientCertRequest(), f, REGION);
-            other.setSslVpnServerId(SERVER);
-            other.setName("other");
-            other.setClientToken(token);
-            assertError(c, other, f, 400, "IdempotentParameterMismatch");
-            ModifySslVpnClientCertRequest tok = rename(emu, f, REGION, CERT1, "tok");
-            tok.setClientToken(token);
-            c.getAcsResponse(tok);
-            ModifySslVpnClientCertRequest tok2 = rename(emu, f, REGION, CERT1, "tok2");
-            tok2.setClientToken(token);
-            assertError(c, tok2, f, 400, "IdempotentParameterMismatch");
-            assertEquals("tok", emu.certName(CERT1));
-        }
+    void clientTokenReplayAndMismatch(FormatType f, Emulator emu) throws Exception {
+        IAcsClient c = client(ROOT_AK, ROOT_SECRET);
+        String token = "java-legacy-" + f;
+        CreateSslVpnClientCertRequest once = target(emu, new CreateSslVpnClientCertRequest(), f, REGION);
+        once.setSslVpnServerId(SERVER);
+        once.setName("once");
+        once.setClientToken(token);
+        CreateSslVpnClientCertResponse first = c.getAcsResponse(once);
+        CreateSslVpnClientCertResponse again = c.getAcsResponse(once);
+        assertEquals(first.getSslVpnClientCertId(), again.getSslVpnClientCertId());
+        assertNotEquals(first.getRequestId(), again.getRequestId());
+        CreateSslVpnClientCertRequest other = target(emu, new CreateSslVpnClientCertRequest(), f, REGION);
+        other.setSslVpnServerId(SERVER);
+        other.setName("other");
+        other.setClientToken(token);
+        assertError(c, other, f, 400, "IdempotentParameterMismatch");
+        ModifySslVpnClientCertRequest tok = rename(emu, f, REGION, CERT1, "tok");
+        tok.setClientToken(token);
+        c.getAcsResponse(tok);
+        ModifySslVpnClientCertRequest tok2 = rename(emu, f, REGION, CERT1, "tok2");
+        tok2.setClientToken(token);
+        assertError(c, tok2, f, 400, "IdempotentParameterMismatch");
+        assertEquals("tok", certName(emu, CERT1));
     }
 
     @ParameterizedTest
     @EnumSource(value = FormatType.class, names = {"JSON", "XML"}, mode = Mode.INCLUDE)
-    void describeRegionsInBothLanguages(FormatType f) throws Exception {
-        try (Emulator emu = new Emulator()) {
-            IAcsClient c = client(ROOT_AK, ROOT_SECRET);
-            for (String[] lang : new String[][] {{"en-US", "China (Hangzhou)"}, {"zh-CN", "华东1（杭州）"}, {null, "华东1（杭州）"}}) {
-                DescribeRegionsRequest regions = target(emu, new DescribeRegionsRequest(), f, REGION);
-                if (lang[0] != null) {
-                    regions.setAcceptLanguage(lang[0]);
-                }
-                DescribeRegionsResponse r = c.getAcsResponse(regions);
-                assertEquals(27, r.getRegions().size());
-                var hangzhou = r.getRegions().stream().filter(x -> x.getRegionId().equals(REGION)).findFirst().orElseThrow();
-                assertEquals(lang[1], hangzhou.getLocalName());
-                assertEquals("vpc.aliyuncs.com", hangzhou.getRegionEndpoint());
-                raw(c, regions, f, "DescribeRegionsResponse");
+    void describeRegionsInBothLanguages(FormatType f, Emulator emu) throws Exception {
+        IAcsClient c = client(ROOT_AK, ROOT_SECRET);
+        for (String[] lang : new String[][] {{"en-US", "China (Hangzhou)"}, {"zh-CN", "华东1（杭州）"}, {null, "华东1（杭州）"}}) {
+            DescribeRegionsRequest regions = target(emu, new DescribeRegionsRequest(), f, REGION);
+            if (lang[0] != null) {
+                regions.setAcceptLanguage(lang[0]);
             }
+            DescribeRegionsResponse r = c.getAcsResponse(regions);
+            assertEquals(27, r.getRegions().size());
+            var hangzhou = r.getRegions().stream().filter(x -> x.getRegionId().equals(REGION)).findFirst().orElseThrow();
+            assertEquals(lang[1], hangzhou.getLocalName());
+            assertEquals("vpc.aliyuncs.com", hangzhou.getRegionEndpoint());
+            raw(c, regions, f, "DescribeRegionsResponse");
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = FormatType.class, names = {"JSON", "XML"}, mode = Mode.INCLUDE)
-    void wrongSecretIsSignatureDoesNotMatch(FormatType f) throws Exception {
-        try (Emulator emu = new Emulator()) {
-            IAcsClient c = client(ROOT_AK, "NotTheRootSecret");
-            ClientException e = assertThrows(ClientException.class,
-                    () -> c.getAcsResponse(rename(emu, f, REGION, CERT1, "never")));
-            // The SDK compares the server's string to sign with its own and reports a wrong
-            // secret only when the two are equal byte for byte.
-            assertEquals("SDK.InvalidAccessKeySecret", e.getErrCode(), e.getErrCode() + ": " + e.getErrMsg());
-            HttpResponse response = c.doAction(rename(emu, f, REGION, CERT1, "never"));
-            assertEquals(400, response.getStatus());
-            String body = response.getHttpContentString();
-            assertTrue(body.contains("SignatureDoesNotMatch"), body);
-            assertTrue(body.contains(SIGNATURE_PREFIX + "POST&amp;%2F&amp;") || body.contains(SIGNATURE_PREFIX + "POST&%2F&"),
-                    body);
-            assertEquals("cert1", emu.certName(CERT1));
-        }
+    void wrongSecretIsSignatureDoesNotMatch(FormatType f, Emulator emu) throws Exception {
+        IAcsClient c = client(ROOT_AK, "NotTheRootSecret");
+        ClientException e = assertThrows(ClientException.class,
+                () -> c.getAcsResponse(rename(emu, f, REGION, CERT1, "never")));
+        // The SDK compares the server's string to sign with its own and reports a wrong
+        // secret only when the two are equal byte for byte.
+        assertEquals("SDK.InvalidAccessKeySecret", e.getErrCode(), e.getErrCode() + ": " + e.getErrMsg());
+        HttpResponse response = c.doAction(rename(emu, f, REGION, CERT1, "never"));
+        assertEquals(400, response.getStatus());
+        String body = response.getHttpContentString();
+        assertTrue(body.contains("SignatureDoesNotMatch"), body);
+        assertTrue(body.contains(SIGNATURE_PREFIX + "POST&amp;%2F&amp;") || body.contains(SIGNATURE_PREFIX + "POST&%2F&"),
+                body);
+        assertEquals("cert1", certName(emu, CERT1));
     }
 }

@@ -1,6 +1,6 @@
 package emulator;
 
-import static emulator.Emulator.*;
+import static emulator.Sdk.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +9,7 @@ import com.aliyun.vpc20160428.models.ModifySslVpnClientCertRequest;
 import com.aliyuncs.IAcsClient;
 import com.aliyuncs.http.FormatType;
 import com.aliyuncs.http.ProtocolType;
+import io.github.aliyunvpcemulator.junit.Emulator;
 import java.io.ByteArrayInputStream;
 import java.io.FileOutputStream;
 import java.net.URI;
@@ -40,10 +41,8 @@ class TlsTest {
 
     @Test
     void bothSdksOverHttpsWithTheCa() throws Exception {
-        try (Emulator emu = new Emulator("--tls")) {
-            String pem = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + emu.hostPort() + "/_emulator/ca.pem")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+        try (Emulator emu = emulator("ram.json").tls(true).start()) {
+            String pem = emu.getCaPem();
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setCertificateEntry("emulator", CertificateFactory.getInstance("X.509")
@@ -57,7 +56,7 @@ class TlsTest {
             System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
 
             Client tea = new Client(new com.aliyun.teaopenapi.models.Config().setAccessKeyId(ROOT_AK)
-                    .setAccessKeySecret(ROOT_SECRET).setEndpoint(emu.hostPort()).setRegionId(REGION));
+                    .setAccessKeySecret(ROOT_SECRET).setEndpoint(emu.getEndpoint()).setRegionId(REGION));
             assertEquals("java-tea-https", tea.modifySslVpnClientCert(new ModifySslVpnClientCertRequest()
                     .setRegionId(REGION).setSslVpnClientCertId(CERT1).setName("java-tea-https")).getBody().getName());
 
@@ -68,15 +67,15 @@ class TlsTest {
             req.setSslVpnClientCertId(CERT1);
             req.setName("java-legacy-https");
             assertEquals("java-legacy-https", legacy.getAcsResponse(req).getName());
-            assertTrue(emu.admin("GET", "requests?limit=2", null).toString().contains("java-tea-https"));
+            assertTrue(admin(emu, "GET", "requests?limit=2", null).toString().contains("java-tea-https"));
         }
         // Against a server without --tls both clients fail with a TLS error: what they send is
         // TLS (the --tls server below would answer plain HTTP too, so its success alone would
         // not show it). vpc20160428 3.2.24 accepted the emulator's certificate even before the
         // CA was trusted, so a refusal without the CA cannot show it for the Tea client.
-        try (Emulator plain = new Emulator()) {
+        try (Emulator plain = emulator("ram.json").start()) {
             Client tea = new Client(new com.aliyun.teaopenapi.models.Config().setAccessKeyId(ROOT_AK)
-                    .setAccessKeySecret(ROOT_SECRET).setEndpoint(plain.hostPort()).setRegionId(REGION));
+                    .setAccessKeySecret(ROOT_SECRET).setEndpoint(plain.getEndpoint()).setRegionId(REGION));
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                     () -> tea.describeRegions(new com.aliyun.vpc20160428.models.DescribeRegionsRequest()));
             assertTrue(causes(e).contains("SSL"), causes(e));

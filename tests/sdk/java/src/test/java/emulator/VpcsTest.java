@@ -1,6 +1,6 @@
 package emulator;
 
-import static emulator.Emulator.*;
+import static emulator.Sdk.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,8 @@ import com.aliyuncs.http.FormatType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.aliyunvpcemulator.junit.Emulator;
+import io.github.aliyunvpcemulator.junit.VpcEmulatorTest;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -32,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * names with {@code TeaModel.build}) and the legacy SDK's request classes (their setters), each
  * sent through the client's own method; the legacy SDK asked for JSON and for XML.
  */
+@VpcEmulatorTest(fixtures = "../fixtures/servers.json", seed = 42, resetBeforeEach = true)
 class VpcsTest {
     static final String DEFAULT_VPC = "vpc-bp1emulator0000000001";
     static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -271,116 +274,112 @@ class VpcsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tea", "legacy-json", "legacy-xml"})
-    void theChain(String kind) throws Exception {
-        try (Emulator emu = Emulator.with("servers.json")) {
-            Caller c = caller(kind, emu);
-            // Neither Java SDK's CreateVpc request has Tag (vpc20160428 3.2.24, aliyun-java-sdk-vpc
-            // 3.2.4): the tag follows through TagResources, as Terraform does for vSwitches.
-            JsonNode made = c.call("CreateVpc", p("CidrBlock", "10.0.0.0/16", "VpcName", "chain",
-                    "ClientToken", "vpc-" + kind));
-            String vpc = text(made, "VpcId");
-            assertTrue(id("vpc").matcher(vpc).matches(), made.toString());
-            assertTrue(id("vrt").matcher(text(made, "VRouterId")).matches(), made.toString());
-            String table = text(made, "RouteTableId");
-            assertTrue(id("vtb").matcher(table).matches(), made.toString());
-            assertEquals(json("{\"CidrBlock\":\"10.0.0.0/16\",\"ClientToken\":\"vpc-" + kind + "\",\"RegionId\":\"cn-hangzhou\","
-                    + "\"VpcName\":\"chain\"}"), ServersTest.sent(emu, "CreateVpc"));
-            c.call("TagResources", p("ResourceType", "VPC", "ResourceId", List.of(vpc), "Tag", List.of(tag("team", "vpn"))));
+    void theChain(String kind, Emulator emu) throws Exception {
+        Caller c = caller(kind, emu);
+        // Neither Java SDK's CreateVpc request has Tag (vpc20160428 3.2.24, aliyun-java-sdk-vpc
+        // 3.2.4): the tag follows through TagResources, as Terraform does for vSwitches.
+        JsonNode made = c.call("CreateVpc", p("CidrBlock", "10.0.0.0/16", "VpcName", "chain",
+                "ClientToken", "vpc-" + kind));
+        String vpc = text(made, "VpcId");
+        assertTrue(id("vpc").matcher(vpc).matches(), made.toString());
+        assertTrue(id("vrt").matcher(text(made, "VRouterId")).matches(), made.toString());
+        String table = text(made, "RouteTableId");
+        assertTrue(id("vtb").matcher(table).matches(), made.toString());
+        assertEquals(json("{\"CidrBlock\":\"10.0.0.0/16\",\"ClientToken\":\"vpc-" + kind + "\",\"RegionId\":\"cn-hangzhou\","
+                + "\"VpcName\":\"chain\"}"), ServersTest.sent(emu, "CreateVpc"));
+        c.call("TagResources", p("ResourceType", "VPC", "ResourceId", List.of(vpc), "Tag", List.of(tag("team", "vpn"))));
 
-            JsonNode attribute = c.call("DescribeVpcAttribute", p("VpcId", vpc));
-            assertEquals("Available", text(attribute, "Status"));
-            assertEquals("10.0.0.0/16", text(attribute, "CidrBlock"));
-            assertTrue(text(attribute, "CreationTime").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), attribute.toString());
+        JsonNode attribute = c.call("DescribeVpcAttribute", p("VpcId", vpc));
+        assertEquals("Available", text(attribute, "Status"));
+        assertEquals("10.0.0.0/16", text(attribute, "CidrBlock"));
+        assertTrue(text(attribute, "CreationTime").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), attribute.toString());
 
-            String vsw = text(c.call("CreateVSwitch", p("VpcId", vpc, "ZoneId", "cn-hangzhou-b", "CidrBlock", "10.0.1.0/24",
-                    "VSwitchName", "a", "ClientToken", "vsw-" + kind)), "VSwitchId");
-            assertTrue(id("vsw").matcher(vsw).matches(), vsw);
-            JsonNode sw = c.call("DescribeVSwitchAttributes", p("VSwitchId", vsw));
-            assertEquals(252, field(sw, "AvailableIpAddressCount").asInt());
-            assertEquals(table, text(field(sw, "RouteTable"), "RouteTableId"));
+        String vsw = text(c.call("CreateVSwitch", p("VpcId", vpc, "ZoneId", "cn-hangzhou-b", "CidrBlock", "10.0.1.0/24",
+                "VSwitchName", "a", "ClientToken", "vsw-" + kind)), "VSwitchId");
+        assertTrue(id("vsw").matcher(vsw).matches(), vsw);
+        JsonNode sw = c.call("DescribeVSwitchAttributes", p("VSwitchId", vsw));
+        assertEquals(252, field(sw, "AvailableIpAddressCount").asInt());
+        assertEquals(table, text(field(sw, "RouteTable"), "RouteTableId"));
 
-            JsonNode gwMade = c.call("CreateVpnGateway", p("VpcId", vpc, "Bandwidth", 10, "EnableSsl", true,
-                    "InstanceChargeType", "POSTPAY", "AutoPay", true, "ClientToken", "gw-" + kind));
-            String gw = text(gwMade, "VpnGatewayId");
-            assertTrue(id("vpn").matcher(gw).matches(), gw);
-            assertEquals(15, text(gwMade, "OrderId").length(), gwMade.toString());
-            assertEquals(json("{\"AutoPay\":\"true\",\"Bandwidth\":\"10\",\"ClientToken\":\"gw-" + kind + "\",\"EnableSsl\":\"true\","
-                    + "\"InstanceChargeType\":\"POSTPAY\",\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"" + vpc + "\"}"),
-                    ServersTest.sent(emu, "CreateVpnGateway"));
-            JsonNode g = c.call("DescribeVpnGateway", p("VpnGatewayId", gw));
-            assertEquals(List.of(vpc, vsw, "10M", "enable", "active"), List.of(text(g, "VpcId"), text(g, "VSwitchId"),
-                    text(g, "Spec"), text(g, "SslVpn"), text(g, "Status")));
-            String server = text(c.call("CreateSslVpnServer", p("VpnGatewayId", gw, "ClientIpPool", "192.168.0.0/16",
-                    "LocalSubnet", "10.0.0.0/16")), "SslVpnServerId");
-            List<String> certs = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                certs.add(text(c.call("CreateSslVpnClientCert", p("SslVpnServerId", server)), "SslVpnClientCertId"));
-            }
-
-            for (String[] r : new String[][] {{"VPC", vpc}, {"VSWITCH", vsw}, {"VpnGateWay", gw}}) {
-                for (int i = 0; i < 2; i++) {
-                    c.call("TagResources", p("ResourceType", r[0], "ResourceId", List.of(r[1]), "Tag", List.of(tag("env", "test"))));
-                }
-            }
-            assertEquals(json("{\"RegionId\":\"cn-hangzhou\",\"ResourceId.1\":\"" + gw + "\",\"ResourceType\":\"VpnGateWay\","
-                    + "\"Tag.1.Key\":\"env\",\"Tag.1.Value\":\"test\"}"), ServersTest.sent(emu, "TagResources"));
-            JsonNode tags = c.call("ListTagResources", p("ResourceType", "VPC", "ResourceId", List.of(vpc)));
-            assertTrue(tags.toString().contains("\"env\"") && tags.toString().contains("\"team\""), tags.toString());
-            // vpc20160428 3.2.24's DescribeVpcs has no Tag filter (the other suites test it).
-            JsonNode vpcs = c.call("DescribeVpcs", p("VpcId", vpc, "VpcName", "chain"));
-            assertEquals(1, field(vpcs, "TotalCount").asInt());
-            assertEquals(1, field(c.call("DescribeVSwitches", p("VpcId", vpc)), "TotalCount").asInt());
-            JsonNode tables = c.call("DescribeRouteTableList", p("VpcId", vpc));
-            assertTrue(tables.toString().contains(table) && tables.toString().contains("System"), tables.toString());
-            c.call("ModifyVpcAttribute", p("VpcId", vpc, "VpcName", "renamed"));
-            c.call("ModifyVSwitchAttribute", p("VSwitchId", vsw, "VSwitchName", "b"));
-            JsonNode modified = c.call("ModifyVpnGatewayAttribute", p("VpnGatewayId", gw, "Description", "gw", "AutoPropagate", false));
-            assertEquals("gw", text(modified, "Description"));
-            c.call("UnTagResources", p("ResourceType", "VPC", "ResourceId", List.of(vpc), "TagKey", List.of("env")));
-            assertEquals(json("{\"RegionId\":\"cn-hangzhou\",\"ResourceId.1\":\"" + vpc + "\",\"ResourceType\":\"VPC\","
-                    + "\"TagKey.1\":\"env\"}"), ServersTest.sent(emu, "UnTagResources"));
-            if (c instanceof Legacy l && kind.equals("legacy-json")) {
-                // The raw answers carry every wrapper object, even when empty.
-                JsonNode raw = l.raw("DescribeVpcs", p("VpcId", vpc)).get("Vpcs").get("Vpc").get(0);
-                assertEquals("{\"SecondaryCidrBlock\":[]}", raw.get("SecondaryCidrBlocks").toString());
-                assertEquals("{\"VSwitchId\":[\"" + vsw + "\"]}", raw.get("VSwitchIds").toString());
-                assertEquals("{\"Tag\":[{\"Key\":\"team\",\"Value\":\"vpn\"}]}", raw.get("Tags").toString());
-                JsonNode rawSwitch = l.raw("DescribeVSwitchAttributes", p("VSwitchId", vsw));
-                assertEquals("System", rawSwitch.get("RouteTable").get("RouteTableType").asText());
-            }
-
-            assertCode(c, "DependencyViolation", () -> c.call("DeleteVSwitch", p("VSwitchId", vsw)));
-            assertCode(c, "DependencyViolation.VSwitch", () -> c.call("DeleteVpc", p("VpcId", vpc)));
-            for (int i = certs.size() - 1; i >= 0; i--) {
-                c.call("DeleteSslVpnClientCert", p("SslVpnClientCertId", certs.get(i)));
-            }
-            c.call("DeleteSslVpnServer", p("SslVpnServerId", server));
-            c.call("DeleteVpnGateway", p("VpnGatewayId", gw));
-            c.call("DeleteVSwitch", p("VSwitchId", vsw));
-            c.call("DeleteVpc", p("VpcId", vpc)); // aliyun-java-sdk-vpc 3.2.4 has no ClientToken here
-            assertCode(c, "InvalidVpcId.NotFound", () -> c.call("DescribeVpcAttribute", p("VpcId", vpc)));
-            assertCode(c, "InvalidVSwitchId.NotFound", () -> c.call("DescribeVSwitchAttributes", p("VSwitchId", vsw)));
-            assertEquals(1, emu.admin("GET", "state", null).get("Vpcs").size());
+        JsonNode gwMade = c.call("CreateVpnGateway", p("VpcId", vpc, "Bandwidth", 10, "EnableSsl", true,
+                "InstanceChargeType", "POSTPAY", "AutoPay", true, "ClientToken", "gw-" + kind));
+        String gw = text(gwMade, "VpnGatewayId");
+        assertTrue(id("vpn").matcher(gw).matches(), gw);
+        assertEquals(15, text(gwMade, "OrderId").length(), gwMade.toString());
+        assertEquals(json("{\"AutoPay\":\"true\",\"Bandwidth\":\"10\",\"ClientToken\":\"gw-" + kind + "\",\"EnableSsl\":\"true\","
+                + "\"InstanceChargeType\":\"POSTPAY\",\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"" + vpc + "\"}"),
+                ServersTest.sent(emu, "CreateVpnGateway"));
+        JsonNode g = c.call("DescribeVpnGateway", p("VpnGatewayId", gw));
+        assertEquals(List.of(vpc, vsw, "10M", "enable", "active"), List.of(text(g, "VpcId"), text(g, "VSwitchId"),
+                text(g, "Spec"), text(g, "SslVpn"), text(g, "Status")));
+        String server = text(c.call("CreateSslVpnServer", p("VpnGatewayId", gw, "ClientIpPool", "192.168.0.0/16",
+                "LocalSubnet", "10.0.0.0/16")), "SslVpnServerId");
+        List<String> certs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            certs.add(text(c.call("CreateSslVpnClientCert", p("SslVpnServerId", server)), "SslVpnClientCertId"));
         }
+
+        for (String[] r : new String[][] {{"VPC", vpc}, {"VSWITCH", vsw}, {"VpnGateWay", gw}}) {
+            for (int i = 0; i < 2; i++) {
+                c.call("TagResources", p("ResourceType", r[0], "ResourceId", List.of(r[1]), "Tag", List.of(tag("env", "test"))));
+            }
+        }
+        assertEquals(json("{\"RegionId\":\"cn-hangzhou\",\"ResourceId.1\":\"" + gw + "\",\"ResourceType\":\"VpnGateWay\","
+                + "\"Tag.1.Key\":\"env\",\"Tag.1.Value\":\"test\"}"), ServersTest.sent(emu, "TagResources"));
+        JsonNode tags = c.call("ListTagResources", p("ResourceType", "VPC", "ResourceId", List.of(vpc)));
+        assertTrue(tags.toString().contains("\"env\"") && tags.toString().contains("\"team\""), tags.toString());
+        // vpc20160428 3.2.24's DescribeVpcs has no Tag filter (the other suites test it).
+        JsonNode vpcs = c.call("DescribeVpcs", p("VpcId", vpc, "VpcName", "chain"));
+        assertEquals(1, field(vpcs, "TotalCount").asInt());
+        assertEquals(1, field(c.call("DescribeVSwitches", p("VpcId", vpc)), "TotalCount").asInt());
+        JsonNode tables = c.call("DescribeRouteTableList", p("VpcId", vpc));
+        assertTrue(tables.toString().contains(table) && tables.toString().contains("System"), tables.toString());
+        c.call("ModifyVpcAttribute", p("VpcId", vpc, "VpcName", "renamed"));
+        c.call("ModifyVSwitchAttribute", p("VSwitchId", vsw, "VSwitchName", "b"));
+        JsonNode modified = c.call("ModifyVpnGatewayAttribute", p("VpnGatewayId", gw, "Description", "gw", "AutoPropagate", false));
+        assertEquals("gw", text(modified, "Description"));
+        c.call("UnTagResources", p("ResourceType", "VPC", "ResourceId", List.of(vpc), "TagKey", List.of("env")));
+        assertEquals(json("{\"RegionId\":\"cn-hangzhou\",\"ResourceId.1\":\"" + vpc + "\",\"ResourceType\":\"VPC\","
+                + "\"TagKey.1\":\"env\"}"), ServersTest.sent(emu, "UnTagResources"));
+        if (c instanceof Legacy l && kind.equals("legacy-json")) {
+            // The raw answers carry every wrapper object, even when empty.
+            JsonNode raw = l.raw("DescribeVpcs", p("VpcId", vpc)).get("Vpcs").get("Vpc").get(0);
+            assertEquals("{\"SecondaryCidrBlock\":[]}", raw.get("SecondaryCidrBlocks").toString());
+            assertEquals("{\"VSwitchId\":[\"" + vsw + "\"]}", raw.get("VSwitchIds").toString());
+            assertEquals("{\"Tag\":[{\"Key\":\"team\",\"Value\":\"vpn\"}]}", raw.get("Tags").toString());
+            JsonNode rawSwitch = l.raw("DescribeVSwitchAttributes", p("VSwitchId", vsw));
+            assertEquals("System", rawSwitch.get("RouteTable").get("RouteTableType").asText());
+        }
+
+        assertCode(c, "DependencyViolation", () -> c.call("DeleteVSwitch", p("VSwitchId", vsw)));
+        assertCode(c, "DependencyViolation.VSwitch", () -> c.call("DeleteVpc", p("VpcId", vpc)));
+        for (int i = certs.size() - 1; i >= 0; i--) {
+            c.call("DeleteSslVpnClientCert", p("SslVpnClientCertId", certs.get(i)));
+        }
+        c.call("DeleteSslVpnServer", p("SslVpnServerId", server));
+        c.call("DeleteVpnGateway", p("VpnGatewayId", gw));
+        c.call("DeleteVSwitch", p("VSwitchId", vsw));
+        c.call("DeleteVpc", p("VpcId", vpc)); // aliyun-java-sdk-vpc 3.2.4 has no ClientToken here
+        assertCode(c, "InvalidVpcId.NotFound", () -> c.call("DescribeVpcAttribute", p("VpcId", vpc)));
+        assertCode(c, "InvalidVSwitchId.NotFound", () -> c.call("DescribeVSwitchAttributes", p("VSwitchId", vsw)));
+        assertEquals(1, admin(emu, "GET", "state", null).get("Vpcs").size());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"tea", "legacy-json", "legacy-xml"})
-    void errors(String kind) throws Exception {
-        try (Emulator emu = Emulator.with("servers.json")) {
-            Caller c = caller(kind, emu);
-            assertCode(c, "InvalidCidrBlock.Malformed", () -> c.call("CreateVpc", p("CidrBlock", "11.0.0.0/8")));
-            assertCode(c, "InvalidParameter", () -> c.call("CreateVSwitch",
-                    p("VpcId", DEFAULT_VPC, "ZoneId", "cn-hangzhou-b", "CidrBlock", "10.0.0.0/24")));
-            assertCode(c, "InvalidCidrBlock.Overlapped", () -> c.call("CreateVSwitch",
-                    p("VpcId", DEFAULT_VPC, "ZoneId", "cn-hangzhou-b", "CidrBlock", "192.168.1.0/25")));
-            assertCode(c, "InvalidZoneId.NotFound", () -> c.call("CreateVSwitch",
-                    p("VpcId", DEFAULT_VPC, "ZoneId", "cn-hangzhou-z", "CidrBlock", "192.168.2.0/24")));
-            assertCode(c, "InvalidVpcId.NotFound", () -> c.call("CreateVpnGateway", p("VpcId", "vpc-bp1doesnotexist000001", "Bandwidth", 5)));
-            assertCode(c, "InvalidParameter", () -> c.call("CreateVpnGateway", p("VpcId", DEFAULT_VPC, "Bandwidth", 7)));
-            String prepaid = text(c.call("CreateVpnGateway", p("VpcId", DEFAULT_VPC, "Bandwidth", 5,
-                    "InstanceChargeType", "PREPAY", "Period", 1)), "VpnGatewayId");
-            assertCode(c, "ForbiddenRelease", () -> c.call("DeleteVpnGateway", p("VpnGatewayId", prepaid)));
-        }
+    void errors(String kind, Emulator emu) throws Exception {
+        Caller c = caller(kind, emu);
+        assertCode(c, "InvalidCidrBlock.Malformed", () -> c.call("CreateVpc", p("CidrBlock", "11.0.0.0/8")));
+        assertCode(c, "InvalidParameter", () -> c.call("CreateVSwitch",
+                p("VpcId", DEFAULT_VPC, "ZoneId", "cn-hangzhou-b", "CidrBlock", "10.0.0.0/24")));
+        assertCode(c, "InvalidCidrBlock.Overlapped", () -> c.call("CreateVSwitch",
+                p("VpcId", DEFAULT_VPC, "ZoneId", "cn-hangzhou-b", "CidrBlock", "192.168.1.0/25")));
+        assertCode(c, "InvalidZoneId.NotFound", () -> c.call("CreateVSwitch",
+                p("VpcId", DEFAULT_VPC, "ZoneId", "cn-hangzhou-z", "CidrBlock", "192.168.2.0/24")));
+        assertCode(c, "InvalidVpcId.NotFound", () -> c.call("CreateVpnGateway", p("VpcId", "vpc-bp1doesnotexist000001", "Bandwidth", 5)));
+        assertCode(c, "InvalidParameter", () -> c.call("CreateVpnGateway", p("VpcId", DEFAULT_VPC, "Bandwidth", 7)));
+        String prepaid = text(c.call("CreateVpnGateway", p("VpcId", DEFAULT_VPC, "Bandwidth", 5,
+                "InstanceChargeType", "PREPAY", "Period", 1)), "VpnGatewayId");
+        assertCode(c, "ForbiddenRelease", () -> c.call("DeleteVpnGateway", p("VpnGatewayId", prepaid)));
     }
 }

@@ -1,0 +1,3 @@
+module github.com/aliyun-vpc-emulator/aliyun-vpc-emulator/go
+
+go 1.22

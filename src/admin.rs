@@ -314,6 +314,9 @@ fn summary(doc: &state::StateDoc) -> Value {
         "VpnGateways": doc.vpn_gateways.len(),
         "SslVpnServers": doc.ssl_vpn_servers.len(),
         "SslVpnClientCerts": doc.ssl_vpn_client_certs.len(),
+        "CustomerGateways": doc.customer_gateways.len(),
+        "VpnConnections": doc.vpn_connections.len(),
+        "VpnRouteEntries": doc.vpn_route_entries.len(),
     })
 }
 

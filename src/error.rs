@@ -194,6 +194,47 @@ catalogue! {
     /// The SSL-VPN server already has 50 certificates.
     CreateSslCertsQuotaFull => "CreateSslCertsQuotaFull.QuotaFull", S::BAD_REQUEST,
         "Create the number of SSL certificates that exceed the quota limit.";
+    /// No such customer gateway in the caller's account and region (SPEC 14).
+    InvalidCustomerGatewayInstanceIdNotFound => "InvalidCustomerGatewayInstanceId.NotFound", S::NOT_FOUND,
+        "The specified customer gateway instance id does not exist.";
+    /// No such IPsec connection in the caller's account and region (or, as a route's next hop,
+    /// on the route's gateway).
+    InvalidVpnConnectionInstanceIdNotFound => "InvalidVpnConnectionInstanceId.NotFound", S::NOT_FOUND,
+        "The specified vpn connection instance id does not exist.";
+    /// A customer gateway with this address exists already in the account and region.
+    InvalidIpAddressAlreadyExist => "InvalidIpAddress.AlreadyExist", S::BAD_REQUEST,
+        "Specified IpAddress is already exist.";
+    /// A customer gateway's `IpAddress` is not an IPv4 address.
+    InvalidIpAddressWrongFormat => "InvalidIpAddress.WrongFormat", S::BAD_REQUEST,
+        "Specified IpAddress is invalid.";
+    /// The VPN gateway has a connection to this customer gateway already.
+    InvalidVpnConnectionAlreadyExists => "InvalidVpnConnection.AlreadyExists", S::BAD_REQUEST,
+        "Vpn connection already exists.";
+    /// Only ever injected: the emulator has no overdue accounts.
+    VpnGatewayFinancialLocked => "VpnGateway.FinancialLocked", S::BAD_REQUEST,
+        "The specified service is financial locked.";
+    /// A connection's `LocalSubnet`, naming the offending block.
+    IllegalParamLocalSubnet(value: String) => "IllegalParam.LocalSubnet", S::BAD_REQUEST,
+        format!("The specified \"LocalSubnet\" ({value}) is invalid.");
+    /// A connection's `RemoteSubnet`, naming the offending block.
+    IllegalParamRemoteSubnet(value: String) => "IllegalParam.RemoteSubnet", S::BAD_REQUEST,
+        format!("The specified \"RemoteSubnet\" ({value}) is invalid.");
+    /// DeleteVpnGateway of a gateway with IPsec connections, and DeleteCustomerGateway of one
+    /// that connections use (sic, the message names the customer gateway).
+    DependencyViolationVpnConnection => "DependencyViolation.VpnConnection", S::BAD_REQUEST,
+        "There are vpn connections on specified customer gateway not deleted.";
+    /// DeleteVpnGateway of a gateway with an SSL-VPN server.
+    DependencyViolationSslVpnServer => "DependencyViolation.SslVpnServer", S::BAD_REQUEST,
+        "There is SSL VPN server on specified vpn gateway not deleted.";
+    /// No destination route of the gateway to that destination through that next hop (with
+    /// that weight, where the call names one).
+    InvalidRouteEntryNotFound => "InvalidRouteEntry.NotFound", S::BAD_REQUEST, "Route entry not exists.";
+    /// CreateVpnConnection on a gateway whose `IpsecVpn` is `disable` (emulator choice).
+    VpnGatewayIpsecVpnDisabled => "VpnGateway.IpsecVpnDisabled", S::BAD_REQUEST,
+        "The VPN gateway has not enabled IPsec VPN.";
+    /// CreateVpnRouteEntry of a route the gateway has already (emulator choice).
+    VpnRouteEntryAlreadyExists => "VpnRouteEntry.AlreadyExists", S::BAD_REQUEST,
+        "The specified route entry already exists.";
     /// Only ever injected (SPEC section 8).
     Throttling => "Throttling", S::BAD_REQUEST, "Request was denied due to request throttling.";
     /// A handler panicked or failed unexpectedly; the cause is logged, never answered.
@@ -281,6 +322,19 @@ impl ApiError {
             DependencyViolation,
             ForbiddenRelease,
             CreateSslCertsQuotaFull,
+            InvalidCustomerGatewayInstanceIdNotFound,
+            InvalidVpnConnectionInstanceIdNotFound,
+            InvalidIpAddressAlreadyExist,
+            InvalidIpAddressWrongFormat,
+            InvalidVpnConnectionAlreadyExists,
+            VpnGatewayFinancialLocked,
+            IllegalParamLocalSubnet(p()),
+            IllegalParamRemoteSubnet(p()),
+            DependencyViolationVpnConnection,
+            DependencyViolationSslVpnServer,
+            InvalidRouteEntryNotFound,
+            VpnGatewayIpsecVpnDisabled,
+            VpnRouteEntryAlreadyExists,
             Throttling,
             InternalError,
             ServiceUnavailable,

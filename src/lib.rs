@@ -20,9 +20,12 @@
 //! - [`state`]: the emulated resources and the fixtures format (sections 6, 11 and 12).
 //! - [`actions`]: the operation registry ([`actions::OPERATIONS`]): one file per operation,
 //!   grouped by resource (`ssl_vpn_client_cert/`, `ssl_vpn_server/`, `vpn_gateway/`,
-//!   `vpc/`, `vswitch/`, `route_table/`, `tag/`, `region/`), each an [`actions::Operation`]
+//!   `customer_gateway/`, `vpn_connection/`, `vpn_route_entry/`, `vpc/`, `vswitch/`,
+//!   `route_table/`, `tag/`, `region/`), each an [`actions::Operation`]
 //!   with a typed input and its `run`; the checks they share (section 3.3) and ClientTokens.
 //! - [`idempotency`]: ClientToken records (section 7.6).
+//! - [`ipsec`]: the values of the IPsec half (customer gateways, connections, routes; section
+//!   14) that the actions and the state format share.
 //! - [`names`]: the certificate name rules (section 7.1).
 //! - [`material`]: CA, client certificates, keys and the OpenVPN configuration (section 7.3).
 //! - [`clock`], [`ids`]: the emulator clock and the ID generator, injected into the actions.
@@ -49,6 +52,7 @@ pub mod guard;
 pub mod healthcheck;
 pub mod idempotency;
 pub mod ids;
+pub mod ipsec;
 pub mod journal;
 pub mod json;
 pub mod logbuf;

@@ -9,6 +9,7 @@
 //! [`OPERATIONS`], and, if it changes state, one [`crate::state::Change`] variant.
 
 pub mod api_table;
+pub mod customer_gateway;
 pub mod ecs;
 pub mod region;
 pub mod route_table;
@@ -16,7 +17,9 @@ pub mod ssl_vpn_client_cert;
 pub mod ssl_vpn_server;
 pub mod tag;
 pub mod vpc;
+pub mod vpn_connection;
 pub mod vpn_gateway;
+pub mod vpn_route_entry;
 pub mod vswitch;
 
 use std::cell::Cell;
@@ -127,6 +130,11 @@ pub static ECS_OPERATIONS: &[&Operation] = &[
 /// Every VPC operation the emulator implements; any other name is `InvalidAction.NotFound`.
 pub static OPERATIONS: &[&Operation] = &[
     &region::describe_regions::OPERATION,
+    &customer_gateway::create::OPERATION,
+    &customer_gateway::delete::OPERATION,
+    &customer_gateway::describe::OPERATION,
+    &customer_gateway::list::OPERATION,
+    &customer_gateway::modify::OPERATION,
     &ssl_vpn_client_cert::create::OPERATION,
     &ssl_vpn_client_cert::delete::OPERATION,
     &ssl_vpn_client_cert::describe::OPERATION,
@@ -145,11 +153,22 @@ pub static OPERATIONS: &[&Operation] = &[
     &vpc::describe::OPERATION,
     &vpc::list::OPERATION,
     &vpc::modify::OPERATION,
+    &vpn_connection::create::OPERATION,
+    &vpn_connection::delete::OPERATION,
+    &vpn_connection::describe::OPERATION,
+    &vpn_connection::download_config::OPERATION,
+    &vpn_connection::list::OPERATION,
+    &vpn_connection::modify::OPERATION,
     &vpn_gateway::create::OPERATION,
     &vpn_gateway::delete::OPERATION,
     &vpn_gateway::describe::OPERATION,
     &vpn_gateway::list::OPERATION,
     &vpn_gateway::modify::OPERATION,
+    &vpn_route_entry::create::OPERATION,
+    &vpn_route_entry::delete::OPERATION,
+    &vpn_route_entry::list::OPERATION,
+    &vpn_route_entry::modify_weight::OPERATION,
+    &vpn_route_entry::publish::OPERATION,
     &vswitch::create::OPERATION,
     &vswitch::delete::OPERATION,
     &vswitch::describe::OPERATION,

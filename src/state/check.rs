@@ -4,8 +4,11 @@
 //! resource is). Names and the per-server quota stay unchecked (SPEC 6).
 
 use super::MAX_TIME_MS;
-use super::doc::{SslVpnServer, Tag, VSwitch, Vpc, VpnGateway};
+use super::doc::{
+    CustomerGateway, SslVpnServer, Tag, VSwitch, Vpc, VpnConnection, VpnGateway, VpnRouteEntry,
+};
 use crate::cidr::Cidr;
+use crate::ipsec;
 use crate::rules;
 
 /// A broken rule: the field (a path inside the resource), why, and the value.
@@ -199,4 +202,195 @@ pub fn server(s: &SslVpnServer) -> Result<(), Refusal> {
         ));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------- the IPsec half (SPEC 14)
+
+fn time_checked(field: &str, time: Option<i64>) -> Result<(), Refusal> {
+    match time {
+        Some(t) if !(0..=MAX_TIME_MS).contains(&t) => Err(refuse(
+            field,
+            "must be from 1970-01-01 to 9999-12-31T23:59:59Z",
+            t,
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A customer gateway's values as CreateCustomerGateway takes them (SPEC 14).
+pub fn customer_gateway(c: &CustomerGateway) -> Result<(), Refusal> {
+    if ipsec::ipv4(&c.ip_address).is_none() {
+        return Err(refuse("IpAddress", "not an IPv4 address", &c.ip_address));
+    }
+    if let Some(asn) = c.asn
+        && (!(1..=u64::from(u32::MAX)).contains(&asn) || asn == ipsec::RESERVED_ASN)
+    {
+        return Err(refuse("Asn", "must be 1-4294967295 and not 45104", asn));
+    }
+    if !c.auth_key.is_empty() && !ipsec::auth_key_ok(&c.auth_key) {
+        return Err(refuse(
+            "AuthKey",
+            "1-64 printable ASCII characters without spaces or ?",
+            &c.auth_key,
+        ));
+    }
+    time_checked("CreateTime", c.create_time)?;
+    tags(&c.tags)
+}
+
+fn one_of(field: &str, value: &str, allowed: &[&str], extra: &str) -> Result<(), Refusal> {
+    if allowed.contains(&value) || value == extra {
+        Ok(())
+    } else {
+        Err(refuse(field, "not one of the API's values", value))
+    }
+}
+
+/// A connection's values as CreateVpnConnection takes them (SPEC 14).
+pub fn connection(c: &VpnConnection) -> Result<(), Refusal> {
+    ipsec::subnets(&c.local_subnet).map_err(|part| {
+        refuse(
+            "LocalSubnet",
+            "1 to 5 comma-separated network addresses in CIDR notation",
+            part,
+        )
+    })?;
+    ipsec::subnets(&c.remote_subnet).map_err(|part| {
+        refuse(
+            "RemoteSubnet",
+            "1 to 5 comma-separated network addresses in CIDR notation",
+            part,
+        )
+    })?;
+    let ike = &c.ike_config;
+    if let Some(psk) = &ike.psk
+        && !ipsec::psk_ok(psk)
+    {
+        return Err(refuse(
+            "IkeConfig.Psk",
+            "1-100 letters, digits and the API's punctuation",
+            psk,
+        ));
+    }
+    one_of(
+        "IkeConfig.IkeVersion",
+        &ike.ike_version,
+        &ipsec::IKE_VERSIONS,
+        "",
+    )?;
+    one_of("IkeConfig.IkeMode", &ike.ike_mode, &ipsec::IKE_MODES, "")?;
+    one_of(
+        "IkeConfig.IkeEncAlg",
+        &ike.ike_enc_alg,
+        &ipsec::ENC_ALGS,
+        ipsec::SM_ENC_ALG,
+    )?;
+    one_of(
+        "IkeConfig.IkeAuthAlg",
+        &ike.ike_auth_alg,
+        &ipsec::AUTH_ALGS,
+        ipsec::SM_AUTH_ALG,
+    )?;
+    one_of("IkeConfig.IkePfs", &ike.ike_pfs, &ipsec::IKE_PFS, "")?;
+    for (field, value) in [
+        ("IkeConfig.LocalId", &ike.local_id),
+        ("IkeConfig.RemoteId", &ike.remote_id),
+    ] {
+        if !value.is_empty() && !ipsec::ike_id_ok(value) {
+            return Err(refuse(
+                field,
+                "at most 100 characters without spaces",
+                value,
+            ));
+        }
+    }
+    let sa = &c.ipsec_config;
+    one_of(
+        "IpsecConfig.IpsecEncAlg",
+        &sa.ipsec_enc_alg,
+        &ipsec::ENC_ALGS,
+        ipsec::SM_ENC_ALG,
+    )?;
+    one_of(
+        "IpsecConfig.IpsecAuthAlg",
+        &sa.ipsec_auth_alg,
+        &ipsec::AUTH_ALGS,
+        ipsec::SM_AUTH_ALG,
+    )?;
+    one_of("IpsecConfig.IpsecPfs", &sa.ipsec_pfs, &ipsec::IPSEC_PFS, "")?;
+    for (field, value) in [
+        ("IkeConfig.IkeLifetime", ike.ike_lifetime),
+        ("IpsecConfig.IpsecLifetime", sa.ipsec_lifetime),
+    ] {
+        if value > ipsec::DEFAULT_LIFETIME {
+            return Err(refuse(field, "seconds, at most 86400", value));
+        }
+    }
+    let health = &c.health_check_config;
+    for (field, value) in [
+        ("HealthCheckConfig.Dip", &health.dip),
+        ("HealthCheckConfig.Sip", &health.sip),
+    ] {
+        if !value.is_empty() && ipsec::ipv4(value).is_none() {
+            return Err(refuse(field, "not an IPv4 address", value));
+        }
+    }
+    if health.enable && (health.dip.is_empty() || health.sip.is_empty()) {
+        return Err(refuse(
+            "HealthCheckConfig",
+            "a health check that is on needs Dip and Sip",
+            health.enable,
+        ));
+    }
+    for (field, value) in [
+        ("HealthCheckConfig.Interval", health.interval),
+        ("HealthCheckConfig.Retry", health.retry),
+    ] {
+        if value > ipsec::MAX_HEALTH_CHECK {
+            return Err(refuse(field, "at most 3600", value));
+        }
+    }
+    let bgp = &c.bgp_config;
+    if !(1..=u64::from(u32::MAX)).contains(&bgp.local_asn) {
+        return Err(refuse(
+            "BgpConfig.LocalAsn",
+            "must be 1-4294967295",
+            bgp.local_asn,
+        ));
+    }
+    if !bgp.tunnel_cidr.is_empty() || !bgp.local_bgp_ip.is_empty() || bgp.enable_bgp {
+        let Some(tunnel) = ipsec::tunnel_cidr(&bgp.tunnel_cidr) else {
+            return Err(refuse(
+                "BgpConfig.TunnelCidr",
+                "a /30 of 169.254.0.0/16 but 169.254.0.0/30-169.254.6.0/30 and 169.254.169.252/30",
+                &bgp.tunnel_cidr,
+            ));
+        };
+        if !ipsec::bgp_ip_in(tunnel, &bgp.local_bgp_ip) {
+            return Err(refuse(
+                "BgpConfig.LocalBgpIp",
+                "a host address of TunnelCidr",
+                &bgp.local_bgp_ip,
+            ));
+        }
+    }
+    time_checked("CreateTime", c.create_time)?;
+    tags(&c.tags)
+}
+
+/// A route's values as CreateVpnRouteEntry takes them (SPEC 14).
+pub fn route(r: &VpnRouteEntry) -> Result<(), Refusal> {
+    if !ipsec::route_dest_ok(&r.route_dest) {
+        return Err(refuse(
+            "RouteDest",
+            "a network address in CIDR notation, not 0.0.0.0/0 nor in 100.64.0.0/10",
+            &r.route_dest,
+        ));
+    }
+    if !ipsec::WEIGHTS.contains(&r.weight) {
+        return Err(refuse("Weight", "0 or 100", r.weight));
+    }
+    one_of("State", &r.state, &ipsec::ROUTE_STATES, "")?;
+    one_of("OverlayMode", &r.overlay_mode, &["Ipsec"], "")?;
+    time_checked("CreateTime", r.create_time)
 }

@@ -40,6 +40,12 @@ pub struct StateDoc {
     pub ssl_vpn_servers: Vec<SslVpnServer>,
     #[serde(default)]
     pub ssl_vpn_client_certs: Vec<SslVpnClientCert>,
+    #[serde(default)]
+    pub customer_gateways: Vec<CustomerGateway>,
+    #[serde(default)]
+    pub vpn_connections: Vec<VpnConnection>,
+    #[serde(default)]
+    pub vpn_route_entries: Vec<VpnRouteEntry>,
     /// Only in the persistence file (SPEC section 9): the remembered ClientTokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_tokens: Option<Vec<crate::idempotency::TokenDoc>>,
@@ -356,6 +362,278 @@ pub struct VSwitch {
     pub account_id: String,
     #[serde(skip)]
     pub created_ms: i64,
+}
+
+/// A customer gateway: the on-premises end of IPsec connections (SPEC 14). Every key but the
+/// ID, the region and the address is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct CustomerGateway {
+    pub customer_gateway_id: String,
+    pub region_id: String,
+    /// Empty in a file means the first account; filled in at load.
+    #[serde(default)]
+    pub account_id: String,
+    /// The device's IPv4 address, unique in its account and region.
+    pub ip_address: String,
+    /// Defaults to the ID; filled in at load.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Only when one was given: the provider's `asn` reads 0 as a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asn: Option<u64>,
+    #[serde(default)]
+    pub auth_key: String,
+    #[serde(default)]
+    pub resource_group_id: String,
+    /// Epoch milliseconds; defaults to load time.
+    #[serde(default)]
+    pub create_time: Option<i64>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+fn default_true() -> bool {
+    true
+}
+fn default_ike_version() -> String {
+    "ikev1".into()
+}
+fn default_ike_mode() -> String {
+    "main".into()
+}
+fn default_enc_alg() -> String {
+    "aes".into()
+}
+fn default_auth_alg() -> String {
+    "md5".into()
+}
+fn default_pfs() -> String {
+    "group2".into()
+}
+fn default_lifetime() -> u64 {
+    crate::ipsec::DEFAULT_LIFETIME
+}
+fn default_local_asn() -> u64 {
+    crate::ipsec::DEFAULT_LOCAL_ASN
+}
+
+/// A connection's IKE settings, keys as the API answers them (`IkeConfig`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct IkeConfig {
+    /// Made at create when none is given; in a file without one, derived from the ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psk: Option<String>,
+    #[serde(default = "default_ike_version")]
+    pub ike_version: String,
+    #[serde(default = "default_ike_mode")]
+    pub ike_mode: String,
+    #[serde(default = "default_enc_alg")]
+    pub ike_enc_alg: String,
+    #[serde(default = "default_auth_alg")]
+    pub ike_auth_alg: String,
+    #[serde(default = "default_pfs")]
+    pub ike_pfs: String,
+    #[serde(default = "default_lifetime")]
+    pub ike_lifetime: u64,
+    /// Defaults to the VPN gateway's `InternetIp`; filled in at load.
+    #[serde(default)]
+    pub local_id: String,
+    /// Defaults to the customer gateway's `IpAddress`; filled in at load.
+    #[serde(default)]
+    pub remote_id: String,
+}
+
+impl Default for IkeConfig {
+    fn default() -> Self {
+        IkeConfig {
+            psk: None,
+            ike_version: default_ike_version(),
+            ike_mode: default_ike_mode(),
+            ike_enc_alg: default_enc_alg(),
+            ike_auth_alg: default_auth_alg(),
+            ike_pfs: default_pfs(),
+            ike_lifetime: default_lifetime(),
+            local_id: String::new(),
+            remote_id: String::new(),
+        }
+    }
+}
+
+/// A connection's IPsec (phase 2) settings (`IpsecConfig`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct IpsecConfig {
+    #[serde(default = "default_enc_alg")]
+    pub ipsec_enc_alg: String,
+    #[serde(default = "default_auth_alg")]
+    pub ipsec_auth_alg: String,
+    #[serde(default = "default_pfs")]
+    pub ipsec_pfs: String,
+    #[serde(default = "default_lifetime")]
+    pub ipsec_lifetime: u64,
+}
+
+impl Default for IpsecConfig {
+    fn default() -> Self {
+        IpsecConfig {
+            ipsec_enc_alg: default_enc_alg(),
+            ipsec_auth_alg: default_auth_alg(),
+            ipsec_pfs: default_pfs(),
+            ipsec_lifetime: default_lifetime(),
+        }
+    }
+}
+
+/// A connection's health check (`HealthCheckConfig` in, `VcoHealthCheck` out); off, with no
+/// addresses and zero interval and retries, unless configured.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct HealthCheckConfig {
+    #[serde(default)]
+    pub enable: bool,
+    #[serde(default)]
+    pub dip: String,
+    #[serde(default)]
+    pub sip: String,
+    #[serde(default)]
+    pub interval: u64,
+    #[serde(default)]
+    pub retry: u64,
+}
+
+/// A connection's BGP settings (`BgpConfig` in, `VpnBgpConfig` out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct BgpConfig {
+    #[serde(default)]
+    pub enable_bgp: bool,
+    #[serde(default = "default_local_asn")]
+    pub local_asn: u64,
+    #[serde(default)]
+    pub tunnel_cidr: String,
+    #[serde(default)]
+    pub local_bgp_ip: String,
+}
+
+impl Default for BgpConfig {
+    fn default() -> Self {
+        BgpConfig {
+            enable_bgp: false,
+            local_asn: default_local_asn(),
+            tunnel_cidr: String::new(),
+            local_bgp_ip: String::new(),
+        }
+    }
+}
+
+/// An IPsec connection between a VPN gateway and a customer gateway, single tunnel (SPEC 14).
+/// Its region and account are its gateway's; every key but the IDs and the subnets is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct VpnConnection {
+    pub vpn_connection_id: String,
+    pub region_id: String,
+    #[serde(default)]
+    pub account_id: String,
+    pub vpn_gateway_id: String,
+    pub customer_gateway_id: String,
+    /// Defaults to the ID; filled in at load.
+    #[serde(default)]
+    pub name: Option<String>,
+    pub local_subnet: String,
+    pub remote_subnet: String,
+    #[serde(default)]
+    pub effect_immediately: bool,
+    #[serde(default = "default_true")]
+    pub enable_dpd: bool,
+    #[serde(default = "default_true")]
+    pub enable_nat_traversal: bool,
+    #[serde(default = "default_true")]
+    pub auto_config_route: bool,
+    #[serde(default)]
+    pub ike_config: IkeConfig,
+    #[serde(default)]
+    pub ipsec_config: IpsecConfig,
+    #[serde(default)]
+    pub health_check_config: HealthCheckConfig,
+    #[serde(default)]
+    pub bgp_config: BgpConfig,
+    #[serde(default)]
+    pub remote_ca_certificate: String,
+    /// Epoch milliseconds; defaults to load time.
+    #[serde(default)]
+    pub create_time: Option<i64>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+fn default_weight() -> u32 {
+    100
+}
+fn default_route_state() -> String {
+    "normal".into()
+}
+fn default_overlay_mode() -> String {
+    "Ipsec".into()
+}
+
+/// A destination route of a VPN gateway (SPEC 14): no ID of its own, it is its gateway,
+/// destination and next hop (an IPsec connection of the gateway). Region and account are the
+/// gateway's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct VpnRouteEntry {
+    pub vpn_gateway_id: String,
+    pub route_dest: String,
+    pub next_hop: String,
+    /// 100 (active) or 0 (standby).
+    #[serde(default = "default_weight")]
+    pub weight: u32,
+    /// `published` (in the VPC's system route table) or `normal`.
+    #[serde(default = "default_route_state")]
+    pub state: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_overlay_mode")]
+    pub overlay_mode: String,
+    /// Epoch milliseconds; defaults to load time.
+    #[serde(default)]
+    pub create_time: Option<i64>,
+    /// The route's key in the world's tables ([`VpnRouteEntry::key_of`]); filled in at load.
+    #[serde(skip)]
+    pub key: String,
+    /// Its gateway's, filled in at load.
+    #[serde(skip)]
+    pub region_id: String,
+    #[serde(skip)]
+    pub account_id: String,
+}
+
+impl VpnRouteEntry {
+    /// What identifies a route: its gateway, destination and next hop (a NUL between them,
+    /// which none of the three may hold).
+    pub fn key_of(gateway_id: &str, route_dest: &str, next_hop: &str) -> String {
+        format!("{gateway_id}\0{route_dest}\0{next_hop}")
+    }
+
+    /// Fills in [`VpnRouteEntry::key`].
+    pub fn with_key(mut self) -> Self {
+        self.key = Self::key_of(&self.vpn_gateway_id, &self.route_dest, &self.next_hop);
+        self
+    }
+}
+
+/// What a log record names a deleted route by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct RouteKey {
+    pub vpn_gateway_id: String,
+    pub route_dest: String,
+    pub next_hop: String,
 }
 
 #[cfg(test)]

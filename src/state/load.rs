@@ -8,6 +8,7 @@ use super::table::{Children, Table};
 use super::{CERT_VALIDITY_MS, Cert, MAX_TIME_MS, World, check};
 use crate::auth::{KeyRecord, UserGrant};
 use crate::idempotency::TokenStore;
+use crate::ipsec;
 use crate::material::{self, Pem};
 
 /// Why a state document was refused: `<JSON path>: <reason> (<offending value>)`.
@@ -329,6 +330,153 @@ fn ensure_ca(i: usize, server: &mut SslVpnServer) -> Result<(), StateError> {
     }
 }
 
+/// `check_owner` of [`World::from_doc`]: a resource's region exists and its account (the first
+/// one when empty) too.
+type OwnerCheck<'a> = dyn Fn(&str, usize, &str, &mut String) -> Result<(), StateError> + 'a;
+
+/// Checks the IPsec half of a document (SPEC 14) and fills in its defaults: customer gateways
+/// (an IPv4 address unique in their account and region), connections (their VPN gateway and
+/// customer gateway in their account and region, one connection per pair of gateways, their
+/// pre-shared key and IKE identities) and routes (their gateway's region and account, a next
+/// hop that is a connection of the gateway, unique).
+fn load_ipsec(doc: &mut StateDoc, check_owner: &OwnerCheck, now_ms: i64) -> Result<(), StateError> {
+    let refused = |kind: &'static str, i: usize| {
+        move |r: check::Refusal| StateError::at(format!("{kind}[{i}]"), r)
+    };
+    let mut ids = HashSet::new();
+    let mut addresses = HashSet::new();
+    for (i, c) in doc.customer_gateways.iter_mut().enumerate() {
+        unique(
+            &mut ids,
+            &c.customer_gateway_id,
+            format!("CustomerGateways[{i}].CustomerGatewayId"),
+            "CustomerGatewayId",
+        )?;
+        check_owner("CustomerGateways", i, &c.region_id, &mut c.account_id)?;
+        check::customer_gateway(c).map_err(refused("CustomerGateways", i))?;
+        if !addresses.insert((
+            c.account_id.clone(),
+            c.region_id.clone(),
+            c.ip_address.clone(),
+        )) {
+            return Err(StateError::new(
+                format!("CustomerGateways[{i}].IpAddress"),
+                "another customer gateway of the account and region has this address",
+                &c.ip_address,
+            ));
+        }
+        c.name.get_or_insert_with(|| c.customer_gateway_id.clone());
+        c.create_time.get_or_insert(now_ms);
+    }
+    let customer_gateways: HashMap<&str, &doc::CustomerGateway> = doc
+        .customer_gateways
+        .iter()
+        .map(|c| (c.customer_gateway_id.as_str(), c))
+        .collect();
+    let gateways: HashMap<&str, &doc::VpnGateway> = doc
+        .vpn_gateways
+        .iter()
+        .map(|g| (g.vpn_gateway_id.as_str(), g))
+        .collect();
+    let mut ids = HashSet::new();
+    let mut pairs = HashSet::new();
+    for (i, c) in doc.vpn_connections.iter_mut().enumerate() {
+        unique(
+            &mut ids,
+            &c.vpn_connection_id,
+            format!("VpnConnections[{i}].VpnConnectionId"),
+            "VpnConnectionId",
+        )?;
+        check_owner("VpnConnections", i, &c.region_id, &mut c.account_id)?;
+        let Some(gateway) = gateways
+            .get(c.vpn_gateway_id.as_str())
+            .filter(|g| g.account_id == c.account_id && g.region_id == c.region_id)
+        else {
+            return Err(StateError::new(
+                format!("VpnConnections[{i}].VpnGatewayId"),
+                "no such VPN gateway in the connection's account and region",
+                &c.vpn_gateway_id,
+            ));
+        };
+        let Some(customer) = customer_gateways
+            .get(c.customer_gateway_id.as_str())
+            .filter(|g| g.account_id == c.account_id && g.region_id == c.region_id)
+        else {
+            return Err(StateError::new(
+                format!("VpnConnections[{i}].CustomerGatewayId"),
+                "no such customer gateway in the connection's account and region",
+                &c.customer_gateway_id,
+            ));
+        };
+        check::connection(c).map_err(refused("VpnConnections", i))?;
+        if !pairs.insert((c.vpn_gateway_id.clone(), c.customer_gateway_id.clone())) {
+            return Err(StateError::new(
+                format!("VpnConnections[{i}].CustomerGatewayId"),
+                "the VPN gateway has another connection to this customer gateway",
+                &c.customer_gateway_id,
+            ));
+        }
+        c.name.get_or_insert_with(|| c.vpn_connection_id.clone());
+        c.create_time.get_or_insert(now_ms);
+        let ike = &mut c.ike_config;
+        ike.psk
+            .get_or_insert_with(|| ipsec::derived_psk(&c.vpn_connection_id));
+        if ike.local_id.is_empty() {
+            ike.local_id.clone_from(&gateway.internet_ip);
+        }
+        if ike.remote_id.is_empty() {
+            ike.remote_id.clone_from(&customer.ip_address);
+        }
+        let health = &mut c.health_check_config;
+        if health.enable {
+            for n in [&mut health.interval, &mut health.retry] {
+                if *n == 0 {
+                    *n = ipsec::DEFAULT_HEALTH_CHECK;
+                }
+            }
+        }
+    }
+    drop(customer_gateways);
+    let connections: HashMap<&str, &doc::VpnConnection> = doc
+        .vpn_connections
+        .iter()
+        .map(|c| (c.vpn_connection_id.as_str(), c))
+        .collect();
+    let mut keys = HashSet::new();
+    for (i, r) in doc.vpn_route_entries.iter_mut().enumerate() {
+        let Some(gateway) = gateways.get(r.vpn_gateway_id.as_str()) else {
+            return Err(StateError::new(
+                format!("VpnRouteEntries[{i}].VpnGatewayId"),
+                "no such VPN gateway",
+                &r.vpn_gateway_id,
+            ));
+        };
+        if connections
+            .get(r.next_hop.as_str())
+            .is_none_or(|c| c.vpn_gateway_id != r.vpn_gateway_id)
+        {
+            return Err(StateError::new(
+                format!("VpnRouteEntries[{i}].NextHop"),
+                "no such IPsec connection of the route's VPN gateway",
+                &r.next_hop,
+            ));
+        }
+        check::route(r).map_err(refused("VpnRouteEntries", i))?;
+        r.region_id.clone_from(&gateway.region_id);
+        r.account_id.clone_from(&gateway.account_id);
+        r.create_time.get_or_insert(now_ms);
+        r.key = doc::VpnRouteEntry::key_of(&r.vpn_gateway_id, &r.route_dest, &r.next_hop);
+        if !keys.insert(r.key.clone()) {
+            return Err(StateError::new(
+                format!("VpnRouteEntries[{i}].RouteDest"),
+                "the gateway has this route already (same RouteDest and NextHop)",
+                &r.route_dest,
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl World {
     /// Validates a document and builds the world from it; nothing is half-loaded.
     /// `now_ms` (the emulator clock) fills in certificates' missing CreateTime; `real_now_ms`
@@ -638,6 +786,8 @@ impl World {
         }
         drop(cert_ids);
 
+        load_ipsec(&mut doc, &check_owner, now_ms)?;
+
         let mut tokens = tokens;
         for token in doc.client_tokens.take().unwrap_or_default() {
             tokens.restore(token, real_now_ms);
@@ -655,6 +805,12 @@ impl World {
             certs: Table::with_capacity(certs.len()),
             certs_of_server: Children::default(),
             certs_of_scope: Children::default(),
+            customer_gateways: Table::with_capacity(doc.customer_gateways.len()),
+            connections: Table::with_capacity(doc.vpn_connections.len()),
+            connections_of_gateway: Children::default(),
+            connections_of_customer_gateway: Children::default(),
+            routes: Table::with_capacity(doc.vpn_route_entries.len()),
+            routes_of_gateway: Children::default(),
             tokens,
             windows: Default::default(),
             changes: Vec::new(),
@@ -674,6 +830,15 @@ impl World {
         }
         for c in certs {
             world.put_cert(c);
+        }
+        for c in doc.customer_gateways {
+            world.customer_gateways.insert(c);
+        }
+        for c in doc.vpn_connections {
+            world.store_connection(c);
+        }
+        for r in doc.vpn_route_entries {
+            world.store_route(r);
         }
         Ok(world)
     }

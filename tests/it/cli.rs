@@ -452,7 +452,7 @@ fn the_log_names_an_action_that_is_not_emulated() {
     use std::io::{Read, Write};
     let (mut child, port) = start(&["--port", "0"], &[]);
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let call = || rpc("DescribeVpnConnections", &[("RegionId", "cn-hangzhou")]);
+    let call = || rpc("DescribeVpnConnectionLogs", &[("RegionId", "cn-hangzhou")]);
     for request in [
         call().sign_acs3(ROOT_KEY, ROOT_SECRET, addr),
         call().sign_v1(ROOT_KEY, ROOT_SECRET),
@@ -470,7 +470,7 @@ fn the_log_names_an_action_that_is_not_emulated() {
     assert_eq!(calls.len(), 3, "{log}");
     for line in calls {
         assert!(
-            line.contains("action=\"DescribeVpnConnections\" version=\"2016-04-28\"")
+            line.contains("action=\"DescribeVpnConnectionLogs\" version=\"2016-04-28\"")
                 && line.contains("status=501 code=\"NotImplemented\""),
             "{line}"
         );

@@ -11,12 +11,12 @@ async fn last_entry(app: &TestApp) -> Value {
     entries[0].clone()
 }
 
-const NOT_EMULATED: &str = "The action DescribeVpnConnections of VPC 2016-04-28 is not emulated by aliyun-vpc-emulator 0.1.0; the emulated actions are listed at GET /_emulator/coverage.";
+const NOT_EMULATED: &str = "The action DescribeVpnConnectionLogs of VPC 2016-04-28 is not emulated by aliyun-vpc-emulator 0.1.0; the emulated actions are listed at GET /_emulator/coverage.";
 
 #[tokio::test]
 async fn an_action_that_is_not_emulated_is_named_however_it_is_sent() {
     let app = spawn_default().await;
-    let call = || rpc("DescribeVpnConnections", &[("RegionId", "cn-hangzhou")]);
+    let call = || rpc("DescribeVpnConnectionLogs", &[("RegionId", "cn-hangzhou")]);
 
     // ACS3: the action travels in a header.
     call()
@@ -40,7 +40,7 @@ async fn an_action_that_is_not_emulated_is_named_however_it_is_sent() {
             &acs3["HttpStatus"]
         ),
         (
-            &Value::from("DescribeVpnConnections"),
+            &Value::from("DescribeVpnConnectionLogs"),
             &Value::from("Vpc"),
             &Value::from("2016-04-28"),
             &Value::from("ACS3"),
@@ -67,7 +67,7 @@ async fn an_action_that_is_not_emulated_is_named_however_it_is_sent() {
     assert_eq!(
         (&v1["Action"], &v1["Signature"], &v1["Method"]),
         (
-            &Value::from("DescribeVpnConnections"),
+            &Value::from("DescribeVpnConnectionLogs"),
             &Value::from("V1"),
             &Value::from("POST")
         )
@@ -83,13 +83,13 @@ async fn an_action_that_is_not_emulated_is_named_however_it_is_sent() {
     assert_eq!(
         (&plain["Action"], &plain["Signature"], &plain["Method"]),
         (
-            &Value::from("DescribeVpnConnections"),
+            &Value::from("DescribeVpnConnectionLogs"),
             &Value::from("none"),
             &Value::from("GET")
         )
     );
     // The journal can be searched for it.
-    let found = admin("GET", "requests?action=DescribeVpnConnections", "")
+    let found = admin("GET", "requests?action=DescribeVpnConnectionLogs", "")
         .send(&app)
         .await
         .json();
@@ -152,7 +152,7 @@ async fn coverage_lists_every_action_of_the_api() {
     assert_eq!(coverage["Total"], 406);
     let emulated: Vec<&Value> = actions.iter().filter(|a| a["Emulated"] == true).collect();
     assert_eq!(coverage["Emulated"], emulated.len());
-    assert_eq!(emulated.len(), 31);
+    assert_eq!(emulated.len(), 47);
     let modify = actions
         .iter()
         .find(|a| a["Action"] == "ModifySslVpnClientCert")
@@ -170,7 +170,7 @@ async fn coverage_lists_every_action_of_the_api() {
     }
     let missing = actions
         .iter()
-        .find(|a| a["Action"] == "CreateVpnConnection")
+        .find(|a| a["Action"] == "CreateVpnAttachment")
         .expect("an IPsec action");
     assert_eq!(missing["Emulated"], false);
     assert!(missing.get("ExercisedBy").is_none(), "{missing}");

@@ -14,6 +14,7 @@ mod gateways;
 mod helpers;
 mod hostile;
 mod idempotency;
+mod ipsec;
 mod journal_fields;
 mod journal_readers;
 mod layout;

@@ -234,15 +234,15 @@ async fn action_and_version_are_checked_in_order() {
         );
     // An action the API has but the emulator does not emulate is named (SPEC 14); a name the
     // API does not have is unknown, as on the real gateway.
-    rpc("CreateVpnConnection", &[("RegionId", "cn-hangzhou")])
+    rpc("CreateVpnAttachment", &[("RegionId", "cn-hangzhou")])
         .send(&app)
         .await
         .assert_error(
             501,
             "NotImplemented",
-            "The action CreateVpnConnection of VPC 2016-04-28 is not emulated by aliyun-vpc-emulator 0.1.0; the emulated actions are listed at GET /_emulator/coverage.",
+            "The action CreateVpnAttachment of VPC 2016-04-28 is not emulated by aliyun-vpc-emulator 0.1.0; the emulated actions are listed at GET /_emulator/coverage.",
         );
-    rpc("CreateVpnConnectionz", &[("RegionId", "cn-hangzhou")])
+    rpc("CreateVpnAttachmentz", &[("RegionId", "cn-hangzhou")])
         .send(&app)
         .await
         .assert_error(

@@ -1029,26 +1029,46 @@ async fn gateway_create_values_state_and_the_provisioning_window() {
     );
 }
 
+/// SPEC 12 (turn 3): a gateway that still has its SSL-VPN server is refused, changing nothing;
+/// once the server is deleted (its certificates with it), the gateway, its vSwitch and its VPC
+/// can go.
 #[tokio::test]
-async fn deleting_a_gateway_takes_its_server_and_certificates_in_one_change() {
+async fn deleting_a_gateway_with_a_server_is_refused_until_the_server_is_gone() {
     let app = spawn_vpcs(0).await;
     ok(&app, create(&[])).await;
-    ok(
-        &app,
-        call("DeleteVpnGateway", &[("VpnGatewayId", DEFAULT_GW)]),
+    let before = admin("GET", "state", "").send(&app).await.json();
+    call(
+        "DeleteVpnGateway",
+        &[("VpnGatewayId", DEFAULT_GW), ("ClientToken", "del-1")],
     )
-    .await;
+    .send(&app)
+    .await
+    .assert_error(
+        400,
+        "DependencyViolation.SslVpnServer",
+        "There is SSL VPN server on specified vpn gateway not deleted.",
+    );
+    assert_eq!(admin("GET", "state", "").send(&app).await.json(), before);
     assert_eq!(
         ok(&app, call("DescribeSslVpnServers", &[])).await["TotalCount"],
-        0
+        1
     );
+    ok(&app, describe(CERT1)).await;
+    // A refusal is not remembered: the same token succeeds once the server is gone.
+    ok(
+        &app,
+        call("DeleteSslVpnServer", &[("SslVpnServerId", SERVER)]),
+    )
+    .await;
     assert_eq!(ok(&app, list(&[])).await["TotalCount"], 0);
-    describe(CERT1).send(&app).await.assert_error(
-        404,
-        "InvalidSslVpnClientCertId.NotFound",
-        "The specified SSL VPN client cert id does not exist.",
-    );
-    // Now the vSwitch and then the VPC can go.
+    ok(
+        &app,
+        call(
+            "DeleteVpnGateway",
+            &[("VpnGatewayId", DEFAULT_GW), ("ClientToken", "del-1")],
+        ),
+    )
+    .await;
     ok(&app, call("DeleteVSwitch", &[("VSwitchId", DEFAULT_VSW)])).await;
     ok(&app, call("DeleteVpc", &[("VpcId", DEFAULT_VPC)])).await;
 }
@@ -1327,6 +1347,13 @@ async fn the_chain_survives_kill_9() {
                 "ModifyVpnGatewayAttribute",
                 &[("VpnGatewayId", &gw), ("Description", "kept")],
             ),
+        )
+        .await,
+    );
+    body(
+        send(
+            addr,
+            call("DeleteSslVpnServer", &[("SslVpnServerId", SERVER)]),
         )
         .await,
     );

@@ -60,6 +60,17 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
                     .gateways_in(account, region)
                     .map(|g| (g.vpn_gateway_id.as_str(), g.tags.as_slice())),
             ),
+            Kind::CustomerGateway => resources.extend(
+                world
+                    .customer_gateways_in(account, region)
+                    .map(|c| (c.customer_gateway_id.as_str(), c.tags.as_slice())),
+            ),
+            Kind::VpnConnection => resources.extend(
+                world
+                    .connections()
+                    .filter(|c| c.account_id == account && c.region_id == region)
+                    .map(|c| (c.vpn_connection_id.as_str(), c.tags.as_slice())),
+            ),
         }
     } else {
         for id in ids {

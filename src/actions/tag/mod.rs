@@ -1,6 +1,6 @@
 //! User tags (SPEC section 12): `Tag.N.Key`/`Tag.N.Value` on create and as list filters, and
-//! the tag actions `TagResources`, `UnTagResources` and `ListTagResources` over VPCs, vSwitches
-//! and VPN gateways.
+//! the tag actions `TagResources`, `UnTagResources` and `ListTagResources` over VPCs, vSwitches,
+//! VPN gateways, and (SPEC 14) customer gateways and IPsec connections.
 
 pub mod list_tag_resources;
 pub mod tag_resources;
@@ -47,11 +47,11 @@ fn indices<'p>(
     Ok(numbers)
 }
 
-/// The `N`s of `Tag.N.Key`/`Tag.N.Value`, each in 1-20 (else `InvalidParameter` for that
-/// `Tag.N.Key`, as for a 21st tag).
-fn tag_numbers(params: &Params) -> Result<Vec<usize>, ApiError> {
-    indices(params, "Tag", &[".Key", ".Value"], MAX_TAGS)
-        .map_err(|n| ApiError::InvalidParameter(format!("Tag.{n}.Key")))
+/// The `N`s of `{prefix}.N.Key`/`{prefix}.N.Value`, each in 1-20 (else `InvalidParameter` for
+/// that `{prefix}.N.Key`, as for a 21st tag).
+fn tag_numbers(params: &Params, prefix: &str) -> Result<Vec<usize>, ApiError> {
+    indices(params, prefix, &[".Key", ".Value"], MAX_TAGS)
+        .map_err(|n| ApiError::InvalidParameter(format!("{prefix}.{n}.Key")))
 }
 
 /// The tags a call gives (`Tag.N.Key` with `Tag.N.Value`), in N order, each with its N, checked:
@@ -59,15 +59,25 @@ fn tag_numbers(params: &Params) -> Result<Vec<usize>, ApiError> {
 /// nor holding `http://`/`https://`; at most 20 (`Tag.21.Key` is refused); a value without its
 /// key names the key. `InvalidParameter` names the offending parameter.
 pub fn parse_tags(params: &Params) -> Result<Vec<(usize, Tag)>, ApiError> {
+    parse_tags_named(params, "Tag", 128)
+}
+
+/// [`parse_tags`] for a list named `prefix` (`Tags.N.Key` on CreateCustomerGateway and
+/// CreateVpnConnection) whose keys may have at most `max_key` characters.
+pub fn parse_tags_named(
+    params: &Params,
+    prefix: &str,
+    max_key: usize,
+) -> Result<Vec<(usize, Tag)>, ApiError> {
     let mut tags = Vec::new();
-    for n in tag_numbers(params)? {
-        let key_name = format!("Tag.{n}.Key");
-        let value_name = format!("Tag.{n}.Value");
+    for n in tag_numbers(params, prefix)? {
+        let key_name = format!("{prefix}.{n}.Key");
+        let value_name = format!("{prefix}.{n}.Value");
         let invalid = |name: &str| ApiError::InvalidParameter(name.to_owned());
         let key = params.get(&key_name);
         let value = params.get(&value_name);
         let key = key
-            .filter(|k| crate::rules::tag_key(k))
+            .filter(|k| crate::rules::tag_key(k) && k.chars().count() <= max_key)
             .ok_or_else(|| invalid(&key_name))?;
         let value = value.unwrap_or_default();
         if !crate::rules::tag_value(value) {
@@ -117,7 +127,7 @@ fn tag_names() -> &'static [(String, String)] {
 
 impl<'a> TagFilter<'a> {
     pub fn parse(params: &'a Params) -> Result<Self, ApiError> {
-        tag_numbers(params)?;
+        tag_numbers(params, "Tag")?;
         Ok(TagFilter(
             tag_names()
                 .iter()
@@ -160,6 +170,8 @@ pub enum Kind {
     Vpc,
     VSwitch,
     VpnGateway,
+    CustomerGateway,
+    VpnConnection,
 }
 
 impl Kind {
@@ -169,6 +181,8 @@ impl Kind {
             "vpc" => Ok(Kind::Vpc),
             "vswitch" => Ok(Kind::VSwitch),
             "vpngateway" => Ok(Kind::VpnGateway),
+            "customergateway" => Ok(Kind::CustomerGateway),
+            "vpnconnection" => Ok(Kind::VpnConnection),
             _ => Err(ApiError::InvalidParameter("ResourceType".into())),
         }
     }
@@ -179,6 +193,8 @@ impl Kind {
             Kind::Vpc => "VPC",
             Kind::VSwitch => "VSWITCH",
             Kind::VpnGateway => "VPNGATEWAY",
+            Kind::CustomerGateway => "CUSTOMERGATEWAY",
+            Kind::VpnConnection => "VPNCONNECTION",
         }
     }
 
@@ -187,6 +203,8 @@ impl Kind {
             Kind::Vpc => ApiError::InvalidVpcIdNotFound,
             Kind::VSwitch => ApiError::InvalidVSwitchIdNotFound,
             Kind::VpnGateway => ApiError::InvalidVpnGatewayInstanceIdNotFound,
+            Kind::CustomerGateway => ApiError::InvalidCustomerGatewayInstanceIdNotFound,
+            Kind::VpnConnection => ApiError::InvalidVpnConnectionInstanceIdNotFound,
         }
     }
 }
@@ -221,6 +239,12 @@ pub fn tags_of<'w>(
         Kind::VpnGateway => world
             .gateway_in(account, region, id)
             .map(|g| g.tags.as_slice()),
+        Kind::CustomerGateway => world
+            .customer_gateway(account, region, id)
+            .map(|c| c.tags.as_slice()),
+        Kind::VpnConnection => world
+            .connection(account, region, id)
+            .map(|c| c.tags.as_slice()),
     }
 }
 
@@ -243,6 +267,18 @@ pub fn set_tags(world: &mut crate::state::World, kind: Kind, id: &str, tags: Vec
             if let Some(mut g) = world.gateway(id).cloned() {
                 g.tags = tags;
                 world.put_gateway(g);
+            }
+        }
+        Kind::CustomerGateway => {
+            if let Some(mut c) = world.customer_gateway_by_id(id).cloned() {
+                c.tags = tags;
+                world.put_customer_gateway(c);
+            }
+        }
+        Kind::VpnConnection => {
+            if let Some(mut c) = world.connection_by_id(id).cloned() {
+                c.tags = tags;
+                world.put_connection(c);
             }
         }
     }

@@ -290,7 +290,7 @@ class LegacyAdapter:
         module = importlib.import_module(f"aliyunsdkvpc.request.v20160428.{action}Request")
         req = getattr(module, f"{action}Request")()
         region = params.pop("RegionId", REGION)
-        lists = {"Tag": "set_Tags", "ResourceId": "set_ResourceIds", "TagKey": "set_TagKeys"}
+        lists = {"Tag": "set_Tags", "Tags": "set_Tagss", "ResourceId": "set_ResourceIds", "TagKey": "set_TagKeys"}
         for name, value in params.items():
             getattr(req, lists.get(name, f"set_{name}"))(value)
         return self.send(req, region)

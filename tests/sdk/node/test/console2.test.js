@@ -18,7 +18,7 @@ const { C, makeClient } = require('../lib/clients');
 const TOKEN = 'console-secret';
 const SHOTS = path.join(__dirname, '..', '.screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const NOT_EMULATED = 'DescribeVpnConnections';
+const NOT_EMULATED = 'DescribeVpnConnectionLogs';
 const VPC_ID = 'vpc-bp1emulator0000000001';
 const VSWITCH_ID = 'vsw-bp1emulator0000000001';
 
@@ -133,7 +133,7 @@ describe('the web console (issue 25)', () => {
       assert.equal(await page.textContent('#detail-scheme'), 'http');
       assert.equal(await page.textContent('#detail-api'), 'Vpc 2016-04-28');
       assert.equal(await page.textContent('#detail-sdk'), client, signature);
-      assert.match(await page.textContent('#detail-not-emulated'), /DescribeVpnConnections is an action of Vpc 2016-04-28/);
+      assert.match(await page.textContent('#detail-not-emulated'), /DescribeVpnConnectionLogs is an action of Vpc 2016-04-28/);
       // The action asked for is in the parameters too, as the call sent it (ACS3: a header).
       const params = JSON.parse(await page.textContent('#detail-params'));
       assert.equal(params.RegionId, C.REGION);

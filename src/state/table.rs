@@ -54,7 +54,8 @@ struct Block {
 }
 
 /// A block splits above this many keys, and merges with its neighbour below a quarter of it.
-const BLOCK: usize = 512;
+/// (Four in unit tests, so that their few keys split and merge blocks.)
+const BLOCK: usize = if cfg!(test) { 4 } else { 512 };
 
 /// IDs in list order (time, then ID), each once, with the position of a key (and of a weight)
 /// found in O(n / 512 + 512) steps.
@@ -494,5 +495,54 @@ mod tests {
         c.remove("p", &R("y", 4));
         assert_eq!(c.count("p"), 0);
         assert!(c.of.is_empty());
+    }
+
+    proptest::proptest! {
+        /// Random inserts and removes across many small blocks: positions and weights find
+        /// what a sorted reference finds by walking.
+        #[test]
+        fn the_order_index_pages_as_a_sorted_walk(
+            ops in proptest::collection::vec((proptest::bool::weighted(0.7), 0i64..4, 0u8..60, 0u32..4), 0..300),
+        ) {
+            let mut index = OrderIndex::default();
+            let mut reference = std::collections::BTreeMap::new();
+            for (insert, time, n, weight) in ops {
+                let id = format!("r{n:02}");
+                if insert {
+                    if !reference.contains_key(&(time, id.clone())) {
+                        reference.insert((time, id.clone()), weight);
+                    }
+                    index.insert(time, Arc::from(id.as_str()), weight);
+                } else {
+                    proptest::prop_assert_eq!(index.remove(time, &id), reference.remove(&(time, id)).is_some());
+                }
+            }
+            let keys: Vec<(&str, u32)> = reference.iter().map(|((_, id), w)| (id.as_str(), *w)).collect();
+            proptest::prop_assert_eq!(index.len(), keys.len());
+            proptest::prop_assert_eq!(index.weight(), keys.iter().map(|(_, w)| u64::from(*w)).sum::<u64>());
+            proptest::prop_assert!(index.blocks.iter().all(|b| !b.keys.is_empty() && b.keys.len() <= 2 * BLOCK));
+            for skip in 0..=keys.len() + 1 {
+                let got: Vec<&str> = index.iter_from(skip).collect();
+                let want: Vec<&str> = keys.iter().skip(skip).map(|(id, _)| *id).collect();
+                proptest::prop_assert_eq!(got, want);
+            }
+            let entries: Vec<(&str, u32)> = keys
+                .iter()
+                .flat_map(|(id, w)| (0..*w).map(move |i| (*id, i)))
+                .collect();
+            for start in 0..=entries.len() + 1 {
+                let (ids, within) = index.iter_from_weight(start as u64);
+                let ids: Vec<&str> = ids.collect();
+                // The IDs are the keys from some position on; each with its weight's entries.
+                let from = keys.len() - ids.len().min(keys.len());
+                proptest::prop_assert!(ids.iter().eq(keys[from..].iter().map(|(id, _)| id)));
+                let got: Vec<(&str, u32)> = keys[from..]
+                    .iter()
+                    .flat_map(|(id, w)| (0..*w).map(move |i| (*id, i)))
+                    .skip(within as usize)
+                    .collect();
+                proptest::prop_assert_eq!(got, entries[start.min(entries.len())..].to_vec());
+            }
+        }
     }
 }

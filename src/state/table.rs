@@ -233,6 +233,14 @@ impl<T> Default for Table<T> {
     }
 }
 
+/// The index under `name`, made if there is none.
+fn index_of<'a>(map: &'a mut HashMap<String, OrderIndex>, name: &str) -> &'a mut OrderIndex {
+    if !map.contains_key(name) {
+        map.insert(name.to_owned(), OrderIndex::default());
+    }
+    map.get_mut(name).expect("just made")
+}
+
 /// A row's tags as the index counts them: its number of tag entries.
 fn tag_weight(tags: &[Tag]) -> u32 {
     u32::try_from(tags.len()).unwrap_or(u32::MAX)
@@ -287,18 +295,14 @@ impl<T: Row> Table<T> {
             let weight = tag_weight(tags);
             scoped.all.insert(time, id.clone(), weight);
             for tag in tags {
-                scoped
-                    .by_key
-                    .entry(tag.key.clone())
-                    .or_default()
-                    .insert(time, id.clone(), weight);
-                scoped
-                    .by_pair
-                    .entry(tag.key.clone())
-                    .or_default()
-                    .entry(tag.value.clone())
-                    .or_default()
-                    .insert(time, id.clone(), weight);
+                // Looked up before an entry is made: most keys and values are there already,
+                // and a load should not copy each tag's strings to find that out.
+                index_of(&mut scoped.by_key, &tag.key).insert(time, id.clone(), weight);
+                let values = match scoped.by_pair.get_mut(&tag.key) {
+                    Some(values) => values,
+                    None => scoped.by_pair.entry(tag.key.clone()).or_default(),
+                };
+                index_of(values, &tag.value).insert(time, id.clone(), weight);
             }
         }
         self.rows.insert(row.id().to_owned(), row);
@@ -509,9 +513,7 @@ mod tests {
             for (insert, time, n, weight) in ops {
                 let id = format!("r{n:02}");
                 if insert {
-                    if !reference.contains_key(&(time, id.clone())) {
-                        reference.insert((time, id.clone()), weight);
-                    }
+                    reference.entry((time, id.clone())).or_insert(weight);
                     index.insert(time, Arc::from(id.as_str()), weight);
                 } else {
                     proptest::prop_assert_eq!(index.remove(time, &id), reference.remove(&(time, id)).is_some());

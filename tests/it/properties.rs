@@ -284,7 +284,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// The reference: the scope's VPCs in list order, by a sort of everything kept aside.
-fn reference<'a>(model: &'a std::collections::HashMap<String, Vpc>, scope: usize) -> Vec<&'a Vpc> {
+fn reference(model: &std::collections::HashMap<String, Vpc>, scope: usize) -> Vec<&Vpc> {
     let (account, region) = SCOPES[scope];
     let mut rows: Vec<&Vpc> = model
         .values()
@@ -300,8 +300,7 @@ fn pages_agree(
     world: &World,
     model: &std::collections::HashMap<String, Vpc>,
 ) -> Result<(), TestCaseError> {
-    for scope in 0..SCOPES.len() {
-        let (account, region) = SCOPES[scope];
+    for (scope, &(account, region)) in SCOPES.iter().enumerate() {
         let rows = reference(model, scope);
         prop_assert_eq!(world.vpc_count_in(account, region), rows.len());
         for skip in 0..=rows.len() + 1 {

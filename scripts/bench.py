@@ -2,7 +2,10 @@
 
 Besides signed Modify beside a no-work floor: the SPEC 11 reads (DescribeSslVpnServers,
 DescribeVpnGateways) beside them, a 2,000-gateway / 2,000-server / 100,000-certificate fixture's
-load time and memory, and filtered and unfiltered lists at 100 and at 100,000 certificates.
+load time and memory, filtered and unfiltered lists at 100 and at 100,000 certificates (first
+and last page), ListTagResources of 10,000 VPCs x 20 tags (first and last page, unfiltered and
+by tag) beside DescribeVpcs pages of the same data, and durable writes with the batch the
+--state-file writer reaches (requests per fdatasync) and its fdatasyncs per second.
 
 BENCH_BASELINE=/path/to/an/older/aliyun-vpc-emulator adds that build's --state-file write
 throughput beside this one's.
@@ -138,6 +141,68 @@ def fixture_file(servers, certs_per_server, directory):
     return path
 
 
+def vpc_tag_fixture(vpcs, tags, directory):
+    """`vpcs` VPCs of one account and region, each with `tags` tags (k0..; values v0..v9)."""
+    doc = {
+        "Regions": [{"RegionId": "cn-hangzhou"}],
+        "Accounts": [{"AccountId": "1"}],
+        "Vpcs": [
+            {"VpcId": f"vpc-{n:06}", "RegionId": "cn-hangzhou",
+             "Tags": [{"Key": f"k{t}", "Value": f"v{(n + t) % 10}"} for t in range(tags)]}
+            for n in range(vpcs)
+        ],
+    }
+    path = os.path.join(directory, f"fixtures-vpcs-{vpcs}x{tags}.json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    return path
+
+
+def tag_lists(directory, vpcs=10_000, tags=20):
+    """ListTagResources of `vpcs` VPCs x `tags` tags, one page (50 entries): unfiltered (first and
+    last page) and by tag, beside a DescribeVpcs page of the same data (issue 26)."""
+    fixture = vpc_tag_fixture(vpcs, tags, directory)
+    base = "/?Version=2016-04-28&RegionId=cn-hangzhou"
+    last_vpc_page = (vpcs + 49) // 50
+    paths = {
+        "DescribeVpcs, first page (PageSize 50)": f"{base}&Action=DescribeVpcs&PageSize=50",
+        "DescribeVpcs, last page (PageSize 50)": f"{base}&Action=DescribeVpcs&PageSize=50&PageNumber={last_vpc_page}",
+        "ListTagResources, first page": f"{base}&Action=ListTagResources&ResourceType=VPC",
+        "ListTagResources, last page": f"{base}&Action=ListTagResources&ResourceType=VPC&NextToken={vpcs * tags - 50}",
+        "ListTagResources by tag key, first page": f"{base}&Action=ListTagResources&ResourceType=VPC&Tag.1.Key=k3",
+        "ListTagResources by tag key, last page":
+            f"{base}&Action=ListTagResources&ResourceType=VPC&Tag.1.Key=k3&NextToken={vpcs * tags - 50}",
+        "ListTagResources by tag key and value, first page":
+            f"{base}&Action=ListTagResources&ResourceType=VPC&Tag.1.Key=k3&Tag.1.Value=v5",
+    }
+    proc, port, ms = start([EMULATOR, "--port", "0", "--fixtures", fixture])
+    print(f"\n{vpcs:,} VPCs x {tags} tags (load {ms:.0f} ms, RSS {rss_mb(proc.pid):.1f} MB), unsigned, 16 connections:")
+    for name, path in paths.items():
+        probe = http.client.HTTPConnection("127.0.0.1", port)
+        began = time.perf_counter()
+        probe.request("GET", path)
+        answer = probe.getresponse()
+        body = json.loads(answer.read())
+        one_ms = (time.perf_counter() - began) * 1000
+        probe.close()
+        assert answer.status == 200, body
+        items = body.get("TagResources", body.get("Vpcs", {}))
+        count = len(next(iter(items.values()), [])) if isinstance(items, dict) else 0
+        line(f"{name} ({count} items, one call {one_ms:.1f} ms)", median_runs([wrk(port, path) for _ in range(ROUNDS)]))
+    stop(proc)
+
+
+def writer_figures(stderr_path):
+    """The --state-file writer's own line at exit: records per fdatasync and fdatasyncs/s."""
+    with open(stderr_path, errors="replace") as f:
+        for row in f:
+            if "state file writer stopped" in row:
+                figures = dict(re.findall(r"(\w+)=(\S+)", row))
+                return (f"{figures.get('records_per_fsync', '?')} requests per fdatasync, "
+                        f"{figures.get('fsyncs_per_second', '?')} fdatasyncs/s over the server's life")
+    return "no writer line (an older build?)"
+
+
 def line(name, figures):
     rps, p50, p99 = figures
     print(f"  {name:<54} {rps:>9.0f} req/s   p50 {p50:.3f} ms   p99 {p99:.3f} ms")
@@ -190,6 +255,21 @@ def chain_run(port, connections, seconds):
     for t in threads:
         t.join()
     return done[0], done[1]
+
+
+def durable_run(state, script, binary=EMULATOR):
+    """wrk's renames against a --state-file server whose stderr (log lines, and the writer's
+    figures at exit) goes to STATE.stderr."""
+    with open(state + ".stderr", "w") as err:
+        proc = subprocess.Popen([binary, "--port", "0", "--state-file", state],
+                                stdout=subprocess.PIPE, stderr=err, text=True)
+        match = re.search(r"listening on http://[^:]+:(\d+)", proc.stdout.readline())
+        if not match:
+            proc.kill()
+            raise SystemExit(f"no listening line from {binary} --state-file")
+        figures = wrk(int(match.group(1)), script=script)
+        stop(proc)
+    return figures
 
 
 def main():
@@ -354,6 +434,8 @@ def main():
             for label, figures in by_size:
                 line(f"{name} @ {label}", figures)
 
+        tag_lists(tmp)
+
         # The chain an infrastructure run builds (SPEC 12), over and over on 4 connections.
         proc, port, _ = start([EMULATOR, "--port", "0"])
         chains, requests = chain_run(port, connections=4, seconds=10)
@@ -389,15 +471,14 @@ def main():
         # BENCH_BASELINE names another build (an earlier commit's binary) whose --state-file
         # writes run alternating with this one's, so that a durability change shows its cost.
         baseline = os.environ.get("BENCH_BASELINE")
-        memory_runs, file_runs, baseline_runs = [], [], []
+        memory_runs, file_runs, baseline_runs, writers = [], [], [], []
         for round_ in range(ROUNDS):
             proc, port, _ = start([EMULATOR, "--port", "0"])
             memory_runs.append(wrk(port, script=script))
             stop(proc)
             state = os.path.join(tmp, f"state-{round_}.json")
-            proc, port, _ = start([EMULATOR, "--port", "0", "--state-file", state])
-            file_runs.append(wrk(port, script=script))
-            stop(proc)
+            file_runs.append(durable_run(state, script))
+            writers.append(writer_figures(state + ".stderr"))
             if baseline:
                 state = os.path.join(tmp, f"baseline-{round_}.json")
                 proc, port, _ = start([baseline, "--port", "0", "--state-file", state])
@@ -407,6 +488,8 @@ def main():
         print("\nwrites (ModifySslVpnClientCert renames), 16 connections:")
         print(f"  memory only:    {m[0]:>9.0f} req/s   p50 {m[1]:.3f} ms   p99 {m[2]:.3f} ms")
         print(f"  --state-file:   {s[0]:>9.0f} req/s   p50 {s[1]:.3f} ms   p99 {s[2]:.3f} ms   (each answer after fdatasync, group commit)")
+        for round_, figures in enumerate(writers):
+            print(f"    writer, run {round_ + 1}: {figures}")
         if baseline:
             b = median_runs(baseline_runs)
             print(f"  baseline:       {b[0]:>9.0f} req/s   p50 {b[1]:.3f} ms   p99 {b[2]:.3f} ms   ({baseline}, --state-file)")

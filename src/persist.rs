@@ -536,6 +536,11 @@ struct Writer<'a> {
     /// The log length at which the next compaction is tried.
     compact_at: u64,
     stop: bool,
+    /// What the writer did, said once when it stops (how a durable write waits, issue 26):
+    /// requests' records written, and the `fdatasync`s of the appends that carried them.
+    records: u64,
+    syncs: u64,
+    started: std::time::Instant,
 }
 
 impl<'a> Writer<'a> {
@@ -548,6 +553,9 @@ impl<'a> Writer<'a> {
             durable_seq: 0,
             compact_at: COMPACT_AT_BYTES,
             stop: false,
+            records: 0,
+            syncs: 0,
+            started: std::time::Instant::now(),
         }
     }
 
@@ -571,6 +579,15 @@ impl<'a> Writer<'a> {
                 break;
             }
         }
+        let seconds = self.started.elapsed().as_secs_f64();
+        tracing::info!(
+            records = self.records,
+            fsyncs = self.syncs,
+            records_per_fsync = format!("{:.1}", self.records as f64 / self.syncs.max(1) as f64),
+            fsyncs_per_second = format!("{:.0}", self.syncs as f64 / seconds.max(1e-9)),
+            seconds = format!("{seconds:.1}"),
+            "state file writer stopped"
+        );
     }
 
     /// The test hook of [`STALL_HOOK_ENV`].
@@ -597,7 +614,10 @@ impl<'a> Writer<'a> {
         let mut buffer = Vec::new();
         for msg in batch {
             match msg {
-                Msg::Changes { lines, .. } => buffer.extend_from_slice(&lines),
+                Msg::Changes { lines, .. } => {
+                    buffer.extend_from_slice(&lines);
+                    self.records += 1;
+                }
                 Msg::Snapshot { mut doc, .. } => {
                     // Everything queued before it is part of the new state; the nonces are
                     // taken now, so that every nonce queued before it is in the snapshot.
@@ -641,6 +661,7 @@ impl<'a> Writer<'a> {
         }
         self.wal.write_all(buffer)?;
         self.wal.sync_data()?;
+        self.syncs += 1;
         self.durable_len += buffer.len() as u64;
         Ok(())
     }

@@ -376,6 +376,13 @@ impl Paging {
         Self::parse(params, "PageSize", 10, Self::MAX_PAGE_SIZE)
     }
 
+    /// How many items come before page `number` of `size`, and how many it holds at most: for
+    /// paging an index ([`crate::state::World::vpcs_in_from`]) without walking those before.
+    pub fn window(number: u64, size: u64) -> (usize, usize) {
+        let skip = usize::try_from((number - 1).saturating_mul(size)).unwrap_or(usize::MAX);
+        (skip, usize::try_from(size).unwrap_or(usize::MAX))
+    }
+
     /// The items of page `number` of `size` (empty past the end).
     pub fn slice<T>(items: &[T], number: u64, size: u64) -> &[T] {
         let skip = usize::try_from((number - 1).saturating_mul(size)).unwrap_or(usize::MAX);

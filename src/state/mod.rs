@@ -29,6 +29,7 @@ use doc::{
     VpnRouteEntry,
 };
 pub use load::{POSTPAY_END_TIME_MS, StateError, iso_time, parse_doc, state_time};
+pub use table::OrderIndex;
 use table::{Children, Row, Table};
 
 use crate::auth::KeyRecord;
@@ -52,6 +53,9 @@ impl Row for SslVpnServer {
     fn order_time(&self) -> i64 {
         self.create_time.unwrap_or(0)
     }
+    fn scope(&self) -> Option<(&str, &str)> {
+        Some((&self.account_id, &self.region_id))
+    }
 }
 
 impl Row for Vpc {
@@ -60,6 +64,12 @@ impl Row for Vpc {
     }
     fn order_time(&self) -> i64 {
         self.created_ms
+    }
+    fn scope(&self) -> Option<(&str, &str)> {
+        Some((&self.account_id, &self.region_id))
+    }
+    fn tags(&self) -> &[doc::Tag] {
+        &self.tags
     }
 }
 
@@ -70,6 +80,12 @@ impl Row for VSwitch {
     fn order_time(&self) -> i64 {
         self.created_ms
     }
+    fn scope(&self) -> Option<(&str, &str)> {
+        Some((&self.account_id, &self.region_id))
+    }
+    fn tags(&self) -> &[doc::Tag] {
+        &self.tags
+    }
 }
 
 impl Row for VpnGateway {
@@ -79,6 +95,30 @@ impl Row for VpnGateway {
     fn order_time(&self) -> i64 {
         self.create_time.unwrap_or(0)
     }
+    fn scope(&self) -> Option<(&str, &str)> {
+        Some((&self.account_id, &self.region_id))
+    }
+    fn tags(&self) -> &[doc::Tag] {
+        &self.tags
+    }
+}
+
+/// The resource kinds with user tags, which the tag index covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    Vpc,
+    VSwitch,
+    VpnGateway,
+    CustomerGateway,
+    VpnConnection,
+}
+
+/// What [`World::tag_entries_from`] finds: the entries in all, and the resources (ID, tags)
+/// from the one holding the first entry asked for, `within` of whose tags come before it.
+pub struct TagEntries<'a> {
+    pub total: u64,
+    pub resources: Box<dyn Iterator<Item = (&'a str, &'a [doc::Tag])> + 'a>,
+    pub within: u64,
 }
 
 impl Row for CustomerGateway {
@@ -88,6 +128,12 @@ impl Row for CustomerGateway {
     fn order_time(&self) -> i64 {
         self.create_time.unwrap_or(0)
     }
+    fn scope(&self) -> Option<(&str, &str)> {
+        Some((&self.account_id, &self.region_id))
+    }
+    fn tags(&self) -> &[doc::Tag] {
+        &self.tags
+    }
 }
 
 impl Row for VpnConnection {
@@ -96,6 +142,12 @@ impl Row for VpnConnection {
     }
     fn order_time(&self) -> i64 {
         self.create_time.unwrap_or(0)
+    }
+    fn scope(&self) -> Option<(&str, &str)> {
+        Some((&self.account_id, &self.region_id))
+    }
+    fn tags(&self) -> &[doc::Tag] {
+        &self.tags
     }
 }
 
@@ -250,6 +302,18 @@ impl World {
         self.certs_of_scope.of(&scope(account_id, region_id))
     }
 
+    /// The certificates of an account in a region from position `skip` on, in list order,
+    /// without walking those before.
+    pub fn cert_ids_in_from<'a>(
+        &'a self,
+        account_id: &str,
+        region_id: &str,
+        skip: usize,
+    ) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.certs_of_scope
+            .of_from(&scope(account_id, region_id), skip)
+    }
+
     /// A server's certificates, in list order.
     pub fn certs_of(&self, server_id: &str) -> impl Iterator<Item = &Cert> {
         self.certs_of_server
@@ -363,9 +427,110 @@ impl World {
         account_id: &'a str,
         region_id: &'a str,
     ) -> impl Iterator<Item = &'a VpnGateway> {
-        self.gateways
-            .iter()
-            .filter(move |g| g.account_id == account_id && g.region_id == region_id)
+        self.gateways.iter_in_from(account_id, region_id, 0)
+    }
+
+    /// How many gateways an account has in a region.
+    pub fn gateway_count_in(&self, account_id: &str, region_id: &str) -> usize {
+        self.gateways.count_in(account_id, region_id)
+    }
+
+    /// The gateways of an account in a region from position `skip` on, in list order.
+    pub fn gateways_in_from<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+        skip: usize,
+    ) -> impl Iterator<Item = &'a VpnGateway> {
+        self.gateways.iter_in_from(account_id, region_id, skip)
+    }
+
+    /// The servers of an account in a region, in list order.
+    pub fn servers_in<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+    ) -> impl Iterator<Item = &'a SslVpnServer> {
+        self.servers.iter_in_from(account_id, region_id, 0)
+    }
+
+    /// How many servers an account has in a region.
+    pub fn server_count_in(&self, account_id: &str, region_id: &str) -> usize {
+        self.servers.count_in(account_id, region_id)
+    }
+
+    /// The servers of an account in a region from position `skip` on, in list order.
+    pub fn servers_in_from<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+        skip: usize,
+    ) -> impl Iterator<Item = &'a SslVpnServer> {
+        self.servers.iter_in_from(account_id, region_id, skip)
+    }
+
+    /// ListTagResources' entries (each resource's tags, resources in list order) of one kind,
+    /// of an account in a region, with one tag key (and value) or all (`tag` `None`): how many
+    /// entries in all, the resources from the one holding entry `start`, and how many of that
+    /// resource's tags come before `start`. Found through the tag index, without walking the
+    /// entries before `start`.
+    pub fn tag_entries_from<'a>(
+        &'a self,
+        kind: TagKind,
+        account_id: &str,
+        region_id: &str,
+        tag: Option<(&str, Option<&str>)>,
+        start: u64,
+    ) -> TagEntries<'a> {
+        fn of<'a, T: Row>(
+            table: &'a Table<T>,
+            account_id: &str,
+            region_id: &str,
+            tag: Option<(&str, Option<&str>)>,
+            start: u64,
+        ) -> TagEntries<'a> {
+            let Some(index) = table.scope_index(account_id, region_id, tag) else {
+                return TagEntries {
+                    total: 0,
+                    resources: Box::new(std::iter::empty()),
+                    within: 0,
+                };
+            };
+            let (rows, within) = table.rows_from_entry(index, start);
+            TagEntries {
+                total: index.weight(),
+                resources: Box::new(rows.map(|r| (r.id(), r.tags()))),
+                within,
+            }
+        }
+        match kind {
+            TagKind::Vpc => of(&self.vpcs, account_id, region_id, tag, start),
+            TagKind::VSwitch => of(&self.vswitches, account_id, region_id, tag, start),
+            TagKind::VpnGateway => of(&self.gateways, account_id, region_id, tag, start),
+            TagKind::CustomerGateway => {
+                of(&self.customer_gateways, account_id, region_id, tag, start)
+            }
+            TagKind::VpnConnection => of(&self.connections, account_id, region_id, tag, start),
+        }
+    }
+
+    /// How many resources of one kind, of an account in a region, carry a tag key (and value).
+    pub fn tagged_count(
+        &self,
+        kind: TagKind,
+        account_id: &str,
+        region_id: &str,
+        tag: (&str, Option<&str>),
+    ) -> usize {
+        let (account, region, tag) = (account_id, region_id, Some(tag));
+        match kind {
+            TagKind::Vpc => self.vpcs.scope_index(account, region, tag),
+            TagKind::VSwitch => self.vswitches.scope_index(account, region, tag),
+            TagKind::VpnGateway => self.gateways.scope_index(account, region, tag),
+            TagKind::CustomerGateway => self.customer_gateways.scope_index(account, region, tag),
+            TagKind::VpnConnection => self.connections.scope_index(account, region, tag),
+        }
+        .map_or(0, OrderIndex::len)
     }
 
     /// A gateway of this account in this region; any other is "not found".
@@ -490,9 +655,23 @@ impl World {
         account_id: &'a str,
         region_id: &'a str,
     ) -> impl Iterator<Item = &'a Vpc> {
-        self.vpcs
-            .iter()
-            .filter(move |v| v.account_id == account_id && v.region_id == region_id)
+        self.vpcs.iter_in_from(account_id, region_id, 0)
+    }
+
+    /// How many VPCs an account has in a region.
+    pub fn vpc_count_in(&self, account_id: &str, region_id: &str) -> usize {
+        self.vpcs.count_in(account_id, region_id)
+    }
+
+    /// The VPCs of an account in a region from position `skip` on, in list order, without
+    /// walking those before.
+    pub fn vpcs_in_from<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+        skip: usize,
+    ) -> impl Iterator<Item = &'a Vpc> {
+        self.vpcs.iter_in_from(account_id, region_id, skip)
     }
 
     /// A vSwitch of this account in this region; any other is "not found".
@@ -508,9 +687,22 @@ impl World {
         account_id: &'a str,
         region_id: &'a str,
     ) -> impl Iterator<Item = &'a VSwitch> {
-        self.vswitches
-            .iter()
-            .filter(move |v| v.account_id == account_id && v.region_id == region_id)
+        self.vswitches.iter_in_from(account_id, region_id, 0)
+    }
+
+    /// How many vSwitches an account has in a region.
+    pub fn vswitch_count_in(&self, account_id: &str, region_id: &str) -> usize {
+        self.vswitches.count_in(account_id, region_id)
+    }
+
+    /// The vSwitches of an account in a region from position `skip` on, in list order.
+    pub fn vswitches_in_from<'a>(
+        &'a self,
+        account_id: &'a str,
+        region_id: &'a str,
+        skip: usize,
+    ) -> impl Iterator<Item = &'a VSwitch> {
+        self.vswitches.iter_in_from(account_id, region_id, skip)
     }
 
     /// A VPC's vSwitches, oldest first.

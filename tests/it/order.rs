@@ -69,10 +69,19 @@ pub async fn lists(addr: SocketAddr) -> Vec<Vec<String>> {
     let vpcs = ok(addr, call("DescribeVpcs", &page)).await;
     let vswitches = ok(addr, call("DescribeVSwitches", &page)).await;
     let tables = ok(addr, call("DescribeRouteTableList", &page)).await;
+    // A later page, which the order index finds without walking the ones before (issue 26).
+    let second = ok(
+        addr,
+        call("DescribeVpcs", &[("PageSize", "3"), ("PageNumber", "2")]),
+    )
+    .await;
+    let tagged = ok(addr, call("ListTagResources", &[("ResourceType", "VPC")])).await;
     vec![
         ids(&vpcs, "Vpcs", "Vpc", "VpcId"),
         ids(&vswitches, "VSwitches", "VSwitch", "VSwitchId"),
         ids(&tables, "RouterTableList", "RouterTableListType", "VpcId"),
+        ids(&second, "Vpcs", "Vpc", "VpcId"),
+        ids(&tagged, "TagResources", "TagResource", "ResourceId"),
     ]
 }
 

@@ -61,7 +61,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     let candidates: Box<dyn Iterator<Item = &SslVpnServer>> = match (input.id, input.gateway_id) {
         (Some(id), _) => Box::new(world.server_by_id(id).into_iter()),
         (None, Some(gateway)) => Box::new(world.servers_of(gateway)),
-        (None, None) => Box::new(world.servers()),
+        (None, None) => Box::new(world.servers_in(account, region)),
     };
     let skip = (input.page_number - 1).saturating_mul(input.page_size);
     let mut total = 0u64;

@@ -42,58 +42,68 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
     };
     let world = call.read();
     let (account, region) = (call.account_id(), call.region_id());
-    let mut resources: Vec<(&str, &[Tag])> = Vec::new();
-    if ids.is_empty() {
-        match kind {
-            Kind::Vpc => resources.extend(
-                world
-                    .vpcs_in(account, region)
-                    .map(|v| (v.vpc_id.as_str(), v.tags.as_slice())),
-            ),
-            Kind::VSwitch => resources.extend(
-                world
-                    .vswitches_in(account, region)
-                    .map(|v| (v.vswitch_id.as_str(), v.tags.as_slice())),
-            ),
-            Kind::VpnGateway => resources.extend(
-                world
-                    .gateways_in(account, region)
-                    .map(|g| (g.vpn_gateway_id.as_str(), g.tags.as_slice())),
-            ),
-            Kind::CustomerGateway => resources.extend(
-                world
-                    .customer_gateways_in(account, region)
-                    .map(|c| (c.customer_gateway_id.as_str(), c.tags.as_slice())),
-            ),
-            Kind::VpnConnection => resources.extend(
-                world
-                    .connections()
-                    .filter(|c| c.account_id == account && c.region_id == region)
-                    .map(|c| (c.vpn_connection_id.as_str(), c.tags.as_slice())),
-            ),
-        }
-    } else {
-        for id in ids {
-            let tags = tags_of(&world, kind, account, region, id).ok_or(kind.not_found())?;
-            resources.push((id, tags));
-        }
-    }
-    let entries: Vec<Value> = resources
-        .into_iter()
-        .filter(|(_, tags)| filter.matches(tags))
-        .flat_map(|(id, tags)| {
-            tags.iter().map(move |t| {
-                json!({
-                    "ResourceId": id,
-                    "ResourceType": kind.name(),
-                    "TagKey": t.key,
-                    "TagValue": t.value,
-                })
-            })
+    let render = |id: &str, t: &Tag| {
+        json!({
+            "ResourceId": id,
+            "ResourceType": kind.name(),
+            "TagKey": t.key,
+            "TagValue": t.value,
         })
-        .collect();
-    let page: Vec<Value> = entries.iter().skip(start).take(max).cloned().collect();
-    let next = if start.saturating_add(max) < entries.len() {
+    };
+    // The entries: each matching resource's tags, resources in list order; a page is `max`
+    // entries from `start`, and `total` the number of entries in all.
+    let (total, page): (u64, Vec<Value>) = if ids.is_empty() && filter.pairs().len() <= 1 {
+        // All of the kind, or those with one tag key (and value): the tag index counts the
+        // entries and finds the resource holding entry `start`.
+        let found = world.tag_entries_from(
+            kind.tagged(),
+            account,
+            region,
+            filter.pairs().first().copied(),
+            start as u64,
+        );
+        let within = usize::try_from(found.within).unwrap_or(usize::MAX);
+        let page = found
+            .resources
+            .flat_map(|(id, tags)| tags.iter().map(move |t| (id, t)))
+            .skip(within)
+            .take(max)
+            .map(|(id, t)| render(id, t))
+            .collect();
+        (found.total, page)
+    } else {
+        let mut resources: Vec<(&str, &[Tag])> = Vec::new();
+        if ids.is_empty() {
+            // Several tag filters: the resources with the rarest of them, each checked.
+            let rarest = filter
+                .pairs()
+                .iter()
+                .copied()
+                .min_by_key(|pair| world.tagged_count(kind.tagged(), account, region, *pair));
+            let found = world.tag_entries_from(kind.tagged(), account, region, rarest, 0);
+            resources.extend(found.resources);
+        } else {
+            for id in ids {
+                let tags = tags_of(&world, kind, account, region, id).ok_or(kind.not_found())?;
+                resources.push((id, tags));
+            }
+        }
+        let matching = resources
+            .into_iter()
+            .filter(|(_, tags)| filter.matches(tags));
+        let mut total = 0u64;
+        let mut page = Vec::new();
+        for (id, tags) in matching {
+            for t in tags {
+                if total >= start as u64 && page.len() < max {
+                    page.push(render(id, t));
+                }
+                total += 1;
+            }
+        }
+        (total, page)
+    };
+    let next = if (start.saturating_add(max) as u64) < total {
         (start + max).to_string()
     } else {
         String::new()

@@ -136,6 +136,16 @@ impl<'a> TagFilter<'a> {
         ))
     }
 
+    /// No filter given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The filters: each tag key, with its value if one is given.
+    pub fn pairs(&self) -> &[(&'a str, Option<&'a str>)] {
+        &self.0
+    }
+
     /// Every filter matches one of the tags.
     pub fn matches(&self, tags: &[Tag]) -> bool {
         self.0.iter().all(|(key, value)| {
@@ -195,6 +205,17 @@ impl Kind {
             Kind::VpnGateway => "VPNGATEWAY",
             Kind::CustomerGateway => "CUSTOMERGATEWAY",
             Kind::VpnConnection => "VPNCONNECTION",
+        }
+    }
+
+    /// The kind in the world's tag index.
+    pub fn tagged(self) -> crate::state::TagKind {
+        match self {
+            Kind::Vpc => crate::state::TagKind::Vpc,
+            Kind::VSwitch => crate::state::TagKind::VSwitch,
+            Kind::VpnGateway => crate::state::TagKind::VpnGateway,
+            Kind::CustomerGateway => crate::state::TagKind::CustomerGateway,
+            Kind::VpnConnection => crate::state::TagKind::VpnConnection,
         }
     }
 

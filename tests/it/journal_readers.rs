@@ -42,7 +42,22 @@ async fn two_readers_of_a_full_journal_do_not_multiply_memory() {
     let (mut child, port) = start(&["--port", "0"], &[]);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     fill(addr).await;
-    let before = rss_mib(child.id());
+    let pid = child.id();
+    let before = rss_mib(pid);
+    assert!(before > 0, "the process's RSS cannot be read");
+    // Sampled while the readers run: a copy freed once they finish would not show afterwards.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut peak = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_mib(pid));
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            peak
+        })
+    };
     let mut peak = before;
     for _ in 0..2 {
         let readers: Vec<_> = (0..2)
@@ -62,8 +77,9 @@ async fn two_readers_of_a_full_journal_do_not_multiply_memory() {
                 entries.as_array().map_or(0, Vec::len)
             );
         }
-        peak = peak.max(rss_mib(child.id()));
     }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    peak = peak.max(sampler.join().expect("the sampler"));
     let grown = peak.saturating_sub(before);
     println!("RSS {before} MiB with the journal full, {peak} MiB after two readers x 2 rounds");
     assert!(grown < 64, "two readers grew the process by {grown} MiB");

@@ -145,6 +145,22 @@ async fn lists_keep_creation_order_across_restarts_and_put_state() {
         "DescribeVSwitches"
     );
     assert_eq!(live[2], created, "DescribeRouteTableList");
+    // The second page of 3 is the 4th to 6th of the whole list, not only the same each time.
+    assert_eq!(live[3], created[3..6], "DescribeVpcs page 2 of 3");
+    // The order is worth checking only if the creation times differ within the second.
+    let mut millis: Vec<i64> = state["Vpcs"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|v| ms(v["CreationTime"].as_str().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    millis.dedup();
+    assert!(
+        millis.len() > 2,
+        "the VPCs share their milliseconds: {millis:?}"
+    );
 
     let (mut child, addr) = with_state_file(&file, &[]);
     assert_eq!(

@@ -58,13 +58,38 @@ async fn tag_filters_outside_1_to_20_are_refused_and_inside_honoured() {
             }
         }
     }
-    // Inside the range a filter is honoured: Tag.20 filters like Tag.1.
-    for n in ["1", "20"] {
-        let key = format!("Tag.{n}.Key");
-        let vpcs = ok(&app, call("DescribeVpcs", &[(&key, "team")])).await;
-        assert_eq!(vpcs["TotalCount"], 1, "{key}");
-        let none = ok(&app, call("DescribeVpcs", &[(&key, "other")])).await;
-        assert_eq!(none["TotalCount"], 0, "{key}");
+    // Inside the range a filter is honoured, on every list: Tag.20 filters like Tag.1. The
+    // default vSwitch and gateway get the same tag as the VPC.
+    for (kind, id) in [
+        ("VSWITCH", "vsw-bp1emulator0000000001"),
+        ("VPNGATEWAY", "vpn-bp1emulator0000000001"),
+    ] {
+        let tag = [
+            ("ResourceType", kind),
+            ("ResourceId.1", id),
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", "vpn"),
+        ];
+        ok(&app, call("TagResources", &tag)).await;
+    }
+    let count = |body: &Value, action: &str| match action {
+        "DescribeVpcs" | "DescribeVSwitches" | "DescribeVpnGateways" => body["TotalCount"].clone(),
+        _ => body["TagResources"]["TagResource"]
+            .as_array()
+            .map_or(Value::Null, |a| Value::from(a.len())),
+    };
+    for (action, base) in &lists {
+        for n in ["1", "20"] {
+            let key = format!("Tag.{n}.Key");
+            let mut params = base.clone();
+            params.push((key.as_str(), "team"));
+            let found = ok(&app, call(action, &params)).await;
+            assert_eq!(count(&found, action), 1, "{action} {key}: {found}");
+            let mut params = base.clone();
+            params.push((key.as_str(), "other"));
+            let none = ok(&app, call(action, &params)).await;
+            assert_eq!(count(&none, action), 0, "{action} {key}: {none}");
+        }
     }
 }
 

@@ -39,11 +39,22 @@ fn authorized(app: &AppState, headers: &HeaderMap) -> bool {
         .is_some_and(|given| given == token)
 }
 
+/// A body of at most [`MAX_ADMIN_BODY`] bytes, arrived within the connection's body time.
+async fn read_body(body: Body) -> Result<axum::body::Bytes, Response> {
+    let read = axum::body::to_bytes(body, MAX_ADMIN_BODY);
+    match tokio::time::timeout(crate::connection::BODY_READ_TIMEOUT, read).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(bad_request(format!("cannot read the body: {e}"))),
+        Err(_) => Err(bad_request(format!(
+            "cannot read the body: it did not arrive within {} s",
+            crate::connection::BODY_READ_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
 /// Reads a JSON body into `T`; the error names the JSON path.
 async fn json_body<T: for<'de> Deserialize<'de>>(body: Body) -> Result<T, Response> {
-    let bytes = axum::body::to_bytes(body, MAX_ADMIN_BODY)
-        .await
-        .map_err(|e| bad_request(format!("cannot read the body: {e}")))?;
+    let bytes = read_body(body).await?;
     crate::json::from_slice(&bytes).map_err(|e| bad_request(e.to_string()))
 }
 
@@ -321,9 +332,9 @@ fn summary(doc: &state::StateDoc) -> Value {
 }
 
 async fn put_state(State(app): State<Arc<AppState>>, body: Body) -> Response {
-    let bytes = match axum::body::to_bytes(body, MAX_ADMIN_BODY).await {
+    let bytes = match read_body(body).await {
         Ok(b) => b,
-        Err(e) => return bad_request(format!("cannot read the body: {e}")),
+        Err(refusal) => return refusal,
     };
     let text = String::from_utf8_lossy(&bytes);
     let doc = match state::parse_doc(&text) {

@@ -24,6 +24,9 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// A client must send a request's whole head within this time of its first byte.
 pub const HEAD_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request body (of the API or the admin API) must arrive within this time; the API's body
+/// must also never stall for longer than [`HEAD_READ_TIMEOUT`].
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 const IDLE: u8 = 0;
 const HEAD: u8 = 1;

@@ -29,7 +29,7 @@ use crate::app::AppState;
 use crate::auth::{Authenticator, Principal};
 use crate::clock::epoch_ms;
 use crate::config::{AuthMode, LogFormat};
-use crate::connection::{HEAD_READ_TIMEOUT, Watch, Watched, watchdog};
+use crate::connection::{BODY_READ_TIMEOUT, HEAD_READ_TIMEOUT, Watch, Watched, watchdog};
 use crate::error::ApiError;
 use crate::journal::{Entry, MAX_USER_AGENT_BYTES, cut_to};
 use crate::logbuf::CallLine;
@@ -75,9 +75,6 @@ pub async fn handle_on(app: Arc<AppState>, request: Request, https: bool) -> Res
         })
 }
 
-/// A request body must arrive within this time, and never stall for longer than
-/// [`HEAD_READ_TIMEOUT`].
-pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// A request refused before its body was read (413 by `Content-Length`, a wrong path or
 /// method) still has this much of its body read and dropped, for at most [`DRAIN_TIME`], so
 /// that the client, still writing, reads the answer instead of a reset (SPEC 14).
@@ -146,6 +143,9 @@ pub async fn run_with_tls(
         };
         macro_rules! serve {
             ($io:expr, $https:expr) => {{
+                // Idle from now: the wait for a first byte and a TLS handshake are not idle
+                // time of the HTTP connection.
+                watch.idle();
                 let connection = http1::Builder::new()
                     .timer(TokioTimer::new())
                     // The watchdog keeps the time instead: hyper's timer would also run while
@@ -355,7 +355,13 @@ async fn process(
         None
     };
     if let Some(error) = refused {
-        drain(body).await;
+        // A client that asked `Expect: 100-continue` is not invited to send a body that is
+        // refused, and a body longer than what is drained closes the connection anyway: both
+        // get the answer at once.
+        let expects = headers.contains_key(header::EXPECT);
+        if !expects && declared.is_none_or(|n| n <= DRAIN_BYTES) {
+            drain(body).await;
+        }
         return Err(error);
     }
     let body = if HttpBody::is_end_stream(&body) {

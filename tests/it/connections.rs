@@ -174,3 +174,55 @@ async fn other_early_refusals_are_answered_to_a_client_still_writing() {
         );
     }
 }
+
+/// A client that asks `Expect: 100-continue` before a body over the limit gets the 413 at once,
+/// not an invitation to send a body that will be refused.
+#[tokio::test]
+async fn a_client_that_expects_100_continue_gets_the_413_without_sending_the_body() {
+    let app = spawn_default().await;
+    let mut stream = TcpStream::connect(app.addr).await.expect("connect");
+    let head = format!(
+        "POST /?Action=DescribeRegions&Version=2016-04-28 HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 2097152\r\nexpect: 100-continue\r\n\r\n",
+        app.addr
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let mut buf = Vec::new();
+    let answer = read_answer(&mut stream, &mut buf).await.expect("an answer");
+    answer.assert_error(
+        413,
+        "RequestEntityTooLarge",
+        "The request body is larger than 1048576 bytes.",
+    );
+}
+
+/// An admin body that stops arriving is refused after the body time (30 s), not kept open.
+#[tokio::test]
+async fn an_admin_body_that_stalls_is_refused() {
+    let app = spawn_default().await;
+    let mut stream = TcpStream::connect(app.addr).await.expect("connect");
+    let head = format!(
+        "PUT /_emulator/state HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"Regions\"",
+        app.addr
+    );
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("part of a body");
+    let started = Instant::now();
+    let mut buf = Vec::new();
+    let answer = tokio::time::timeout(Duration::from_secs(60), read_answer(&mut stream, &mut buf))
+        .await
+        .expect("answered within a minute")
+        .expect("an answer");
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(
+        answer.body.contains("did not arrive within 30 s"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(29),
+        "{:?}",
+        started.elapsed()
+    );
+}

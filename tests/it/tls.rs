@@ -262,3 +262,29 @@ fn a_tls_ca_that_does_not_pair_with_its_key_refuses_the_start() {
     ]);
     assert!(refused.contains(&key.display().to_string()), "{refused}");
 }
+
+/// The idle time of a connection counts from when it is served: the wait for its first byte
+/// and a TLS handshake are not part of it, so a client that connects, waits, shakes hands and
+/// then sends its first request within the idle time is served.
+#[tokio::test]
+async fn idle_time_starts_once_the_handshake_is_done() {
+    let (mut child, port) = start(&["--port", "0", "--tls", "--idle-timeout", "2"], &[]);
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let ca = ca_of(addr).await;
+    let tcp = TcpStream::connect(addr).await.expect("connect");
+    // 1.5 s before the first byte, then the handshake, then 1 s more: 2.5 s since the accept,
+    // 1 s of idle HTTP connection.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let server = ServerName::try_from("localhost").expect("a server name");
+    let mut tls = connector(Some(&ca))
+        .connect(server, tcp)
+        .await
+        .expect("the handshake");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tls.write_all(HEALTH).await.expect("the request");
+    let mut out = Vec::new();
+    tls.read_to_end(&mut out).await.expect("the answer");
+    let answer = String::from_utf8_lossy(&out);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(terminate(&mut child), Some(0));
+}

@@ -199,7 +199,9 @@ def writer_figures(stderr_path):
             if "state file writer stopped" in row:
                 figures = dict(re.findall(r"(\w+)=(\S+)", row))
                 return (f"{figures.get('records_per_fsync', '?')} requests per fdatasync, "
-                        f"{figures.get('fsyncs_per_second', '?')} fdatasyncs/s over the server's life")
+                        f"{figures.get('fsyncs_per_second', '?')} fdatasyncs/s over the server's life, "
+                        f"each {figures.get('fsync_us_mean', '?')} µs (the write before it "
+                        f"{figures.get('write_us_mean', '?')} µs)")
     return "no writer line (an older build?)"
 
 

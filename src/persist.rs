@@ -540,6 +540,9 @@ struct Writer<'a> {
     /// requests' records written, and the `fdatasync`s of the appends that carried them.
     records: u64,
     syncs: u64,
+    /// Time spent in `fdatasync`, and in the writes before it.
+    sync_time: Duration,
+    write_time: Duration,
     started: std::time::Instant,
 }
 
@@ -555,6 +558,8 @@ impl<'a> Writer<'a> {
             stop: false,
             records: 0,
             syncs: 0,
+            sync_time: Duration::ZERO,
+            write_time: Duration::ZERO,
             started: std::time::Instant::now(),
         }
     }
@@ -585,6 +590,14 @@ impl<'a> Writer<'a> {
             fsyncs = self.syncs,
             records_per_fsync = format!("{:.1}", self.records as f64 / self.syncs.max(1) as f64),
             fsyncs_per_second = format!("{:.0}", self.syncs as f64 / seconds.max(1e-9)),
+            fsync_us_mean = format!(
+                "{:.0}",
+                self.sync_time.as_secs_f64() * 1e6 / self.syncs.max(1) as f64
+            ),
+            write_us_mean = format!(
+                "{:.0}",
+                self.write_time.as_secs_f64() * 1e6 / self.syncs.max(1) as f64
+            ),
             seconds = format!("{seconds:.1}"),
             "state file writer stopped"
         );
@@ -659,8 +672,12 @@ impl<'a> Writer<'a> {
         if self.shared.broken.load(Ordering::Acquire) {
             return Err(io::Error::other("the log is broken"));
         }
+        let began = std::time::Instant::now();
         self.wal.write_all(buffer)?;
+        let written = std::time::Instant::now();
         self.wal.sync_data()?;
+        self.write_time += written - began;
+        self.sync_time += written.elapsed();
         self.syncs += 1;
         self.durable_len += buffer.len() as u64;
         Ok(())

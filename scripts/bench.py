@@ -197,7 +197,7 @@ def writer_figures(stderr_path):
     with open(stderr_path, errors="replace") as f:
         for row in f:
             if "state file writer stopped" in row:
-                figures = dict(re.findall(r"(\w+)=(\S+)", row))
+                figures = {k: v.strip('"') for k, v in re.findall(r"(\w+)=(\S+)", row)}
                 return (f"{figures.get('records_per_fsync', '?')} requests per fdatasync, "
                         f"{figures.get('fsyncs_per_second', '?')} fdatasyncs/s over the server's life, "
                         f"each {figures.get('fsync_us_mean', '?')} µs (the write before it "
@@ -309,10 +309,17 @@ def main():
     assert answer.status == 200, answer.read()
     answer.read()
     check.close()
-    emulator_runs, floor_runs = [], []
+    # BENCH_BASELINE (an older build) answers the same signed call, alternating with the two.
+    baseline_bin = os.environ.get("BENCH_BASELINE")
+    baseline_proc = baseline_port = None
+    if baseline_bin:
+        baseline_proc, baseline_port, _ = start([baseline_bin, "--port", "0"])
+    emulator_runs, floor_runs, baseline_signed = [], [], []
     for _ in range(ROUNDS):
         emulator_runs.append(wrk(emulator_port, path))
         floor_runs.append(wrk(floor_port, path))
+        if baseline_proc:
+            baseline_signed.append(wrk(baseline_port, path))
     e, f = median_runs(emulator_runs), median_runs(floor_runs)
     # Each emulator run against the floor run right after it: a machine that slows down or
     # speeds up during the benchmark moves both.
@@ -325,6 +332,12 @@ def main():
         f"(median of {len(paired)} back-to-back pairs, {paired[0]:.0f}-{paired[-1]:.0f}%; "
         f"medians' ratio {100 * e[0] / f[0]:.0f}%)"
     )
+    if baseline_proc:
+        b = median_runs(baseline_signed)
+        stop(baseline_proc)
+        vs = sorted(100 * er[0] / br[0] for er, br in zip(emulator_runs, baseline_signed))
+        print(f"  baseline: {b[0]:>9.0f} req/s   p50 {b[1]:.3f} ms   p99 {b[2]:.3f} ms   ({baseline_bin})")
+        print(f"  this build / baseline throughput: {statistics.median(vs):.0f}% (pairs {vs[0]:.0f}-{vs[-1]:.0f}%)")
     print(f"RSS after load: {rss_mb(emulator.pid):.1f} MB")
 
     # The read actions of SPEC 11 beside the same signed Modify and the floor, alternating.

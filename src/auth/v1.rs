@@ -38,6 +38,15 @@ pub fn string_to_sign<'a>(
 fn push_encoded_twice(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = s.as_bytes();
+    // Most names and values need no escaping: one check the compiler vectorises (a fold has
+    // no early exit), then one copy.
+    let plain = bytes.iter().fold(true, |all, &b| {
+        all & (b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    });
+    if plain {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut run_start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if UNRESERVED[usize::from(b)] {

@@ -41,7 +41,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 
 use crate::auth::NonceCache;
 use crate::json;
@@ -310,41 +310,6 @@ impl Durable {
     }
 }
 
-/// [`Durable`] and the requests waiting for it. Each waiter is woken once, when its own
-/// sequence number is settled: a watch channel woke every waiter at every sync, and with 16
-/// writers and 6 records a sync most of those wake-ups were for nothing (issue 26).
-#[derive(Debug, Default)]
-struct Settled {
-    durable: Durable,
-    waiting: Vec<(u64, oneshot::Sender<bool>)>,
-}
-
-impl Shared {
-    /// Changes what is settled and answers every waiter it settles (`true`: durable).
-    fn settle_with(&self, change: impl FnOnce(&mut Durable)) {
-        let answered: Vec<(oneshot::Sender<bool>, bool)> = {
-            let mut settled = self.settled.lock().unwrap_or_else(PoisonError::into_inner);
-            let Settled { durable, waiting } = &mut *settled;
-            change(durable);
-            let mut answered = Vec::new();
-            let mut i = 0;
-            while i < waiting.len() {
-                if waiting[i].0 <= durable.done {
-                    let (seq, tx) = waiting.swap_remove(i);
-                    answered.push((tx, !durable.failed(seq)));
-                } else {
-                    i += 1;
-                }
-            }
-            answered
-        };
-        // Woken outside the lock: a woken request may wait again at once.
-        for (tx, durable) in answered {
-            let _ = tx.send(durable);
-        }
-    }
-}
-
 /// Rebuilds the world from a snapshot document (for the roll-back after a failed write).
 pub type Rebuild = dyn Fn(StateDoc) -> Result<World, StateError> + Send + Sync;
 
@@ -357,7 +322,7 @@ struct Shared {
     /// The sequence number of the newest change the world holds; read under a world lock.
     world_seq: AtomicU64,
     broken: AtomicBool,
-    settled: Mutex<Settled>,
+    durable: watch::Sender<Durable>,
     stall_hook: Option<PathBuf>,
 }
 
@@ -386,6 +351,7 @@ struct Queue {
 pub struct Persister {
     shared: Arc<Shared>,
     queue: Mutex<Queue>,
+    durable: watch::Receiver<Durable>,
     writer: Mutex<Option<JoinHandle<()>>>,
     /// Holds the OS lock of `PATH.lock` while the process runs.
     _lock: File,
@@ -400,6 +366,7 @@ impl Persister {
         nonces: Arc<NonceCache>,
         rebuild: Box<Rebuild>,
     ) -> io::Result<Persister> {
+        let (durable_tx, durable) = watch::channel(Durable::default());
         let shared = Arc::new(Shared {
             path: path.to_owned(),
             world,
@@ -407,7 +374,7 @@ impl Persister {
             rebuild,
             world_seq: AtomicU64::new(0),
             broken: AtomicBool::new(false),
-            settled: Mutex::new(Settled::default()),
+            durable: durable_tx,
             stall_hook: std::env::var_os(STALL_HOOK_ENV).map(PathBuf::from),
         });
         let wal = {
@@ -426,7 +393,7 @@ impl Persister {
                     if ran.is_err() {
                         // Nothing more can be made durable: every wait, now and later, fails.
                         shared.broken.store(true, Ordering::Release);
-                        shared.settle_with(|d| {
+                        shared.durable.send_modify(|d| {
                             d.fail(d.done + 1, u64::MAX);
                             d.done = u64::MAX;
                         });
@@ -436,6 +403,7 @@ impl Persister {
         Ok(Persister {
             shared,
             queue: Mutex::new(Queue { next_seq: 0, tx }),
+            durable,
             writer: Mutex::new(Some(writer)),
             _lock: lock,
         })
@@ -509,28 +477,15 @@ impl Persister {
         if seq == 0 {
             return Ok(());
         }
-        let answer = {
-            let mut settled = self
-                .shared
-                .settled
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if settled.durable.done >= seq {
-                return if settled.durable.failed(seq) {
-                    Err(PersistError)
-                } else {
-                    Ok(())
-                };
-            }
-            let (tx, rx) = oneshot::channel();
-            settled.waiting.push((seq, tx));
-            rx
-        };
-        match answer.await {
-            Ok(true) => Ok(()),
-            // Not durable, or the writer is gone without a word (it settles everything
-            // before it goes, even when it panics).
-            _ => Err(PersistError),
+        let mut rx = self.durable.clone();
+        let settled = rx
+            .wait_for(|d| d.done >= seq)
+            .await
+            .map_err(|_| PersistError)?;
+        if settled.failed(seq) {
+            Err(PersistError)
+        } else {
+            Ok(())
         }
     }
 
@@ -730,7 +685,9 @@ impl<'a> Writer<'a> {
 
     fn settle(&mut self, seq: u64) {
         self.durable_seq = self.durable_seq.max(seq);
-        self.shared.settle_with(|d| d.done = d.done.max(seq));
+        self.shared
+            .durable
+            .send_modify(|d| d.done = d.done.max(seq));
     }
 
     /// After a failed write: under the world's write lock, takes every queued change (their
@@ -775,7 +732,7 @@ impl<'a> Writer<'a> {
             .store(self.durable_seq, Ordering::Release);
         drop(world);
         let from = self.durable_seq + 1;
-        self.shared.settle_with(|d| {
+        self.shared.durable.send_modify(|d| {
             d.fail(from, failed_to);
             d.done = d.done.max(failed_to);
         });

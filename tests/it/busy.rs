@@ -129,11 +129,12 @@ async fn a_rollback_keeps_every_acknowledged_window_and_the_order() {
     assert_eq!(status_at(addr, GATEWAY).await, "updating");
     assert_eq!(status_at(addr, &new_gateway).await, "provisioning");
 
-    // Renames until one cannot be written: it is rolled back.
+    // Renames until one cannot be written (past the room the log made ahead of its records):
+    // it is rolled back.
     let filler = fill(&disk.0);
     let mut failed = false;
-    for n in 0..400 {
-        let name = format!("full-{n:03}-{}", "x".repeat(60));
+    for n in 0..4000 {
+        let name = format!("full-{n:04}-{}", "x".repeat(60));
         let answer = send(addr, modify(CERT1, &[("Name", &name)])).await;
         if answer.status == 500 {
             failed = true;

@@ -97,12 +97,13 @@ async fn a_full_disk_acknowledges_nothing_it_did_not_write_and_the_file_still_lo
     );
     let filler = fill(&disk.0);
 
-    // Renames fit in the log's last page for a while; then one does not. None that failed is
-    // visible, and every one that answered 200 is.
+    // Renames fit in the room the log made ahead of its records (256 KiB of zeros), then in
+    // its last page for a while; then one does not. None that failed is visible, and every one
+    // that answered 200 is.
     let mut acknowledged = "before".to_owned();
     let mut failures = 0;
-    for n in 0..400 {
-        let name = format!("full-{n:03}-{}", "x".repeat(60));
+    for n in 0..4000 {
+        let name = format!("full-{n:04}-{}", "x".repeat(60));
         let answer = send(addr, modify(CERT1, &[("Name", &name)])).await;
         match answer.status {
             200 => acknowledged = name,
@@ -120,7 +121,7 @@ async fn a_full_disk_acknowledges_nothing_it_did_not_write_and_the_file_still_lo
     }
     assert_eq!(failures, 3, "the disk never filled up");
     // What a failed write had put down is cut off again: the log ends with a whole record.
-    let log = std::fs::read(disk.0.join("state.json.wal")).expect("wal");
+    let log = crate::persistence::log_text(&disk.0.join("state.json.wal"));
     assert!(log.ends_with(b"\n"), "a torn line was left behind");
     for line in log.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         serde_json::from_slice::<Value>(line).expect("every line is whole");
@@ -188,7 +189,7 @@ async fn a_start_on_a_full_disk_refuses_and_leaves_the_files() {
     kill9(&mut child);
     let (snapshot, wal) = (
         std::fs::read(&file).expect("snapshot"),
-        std::fs::read(disk.0.join("state.json.wal")).expect("wal"),
+        crate::persistence::log_text(&disk.0.join("state.json.wal")),
     );
     let filler = fill(&disk.0);
     let message = refused_to_start(&file);
@@ -198,7 +199,7 @@ async fn a_start_on_a_full_disk_refuses_and_leaves_the_files() {
     );
     assert_eq!(std::fs::read(&file).expect("snapshot"), snapshot);
     assert_eq!(
-        std::fs::read(disk.0.join("state.json.wal")).expect("wal"),
+        crate::persistence::log_text(&disk.0.join("state.json.wal")),
         wal
     );
     assert_eq!(leftovers(&disk.0), Vec::<String>::new());
@@ -303,7 +304,7 @@ async fn two_records(scratch: &Scratch) -> (PathBuf, PathBuf, Vec<u8>, Vec<u8>) 
     kill9(&mut child);
     let (snapshot, log) = (
         std::fs::read(&file).expect("snapshot"),
-        std::fs::read(&wal).expect("wal"),
+        crate::persistence::log_text(&wal),
     );
     assert_eq!(
         log.iter().filter(|b| **b == b'\n').count(),
@@ -315,7 +316,7 @@ async fn two_records(scratch: &Scratch) -> (PathBuf, PathBuf, Vec<u8>, Vec<u8>) 
 
 fn assert_untouched(file: &Path, wal: &Path, snapshot: Option<&[u8]>, log: &[u8]) {
     assert_eq!(std::fs::read(file).ok().as_deref(), snapshot);
-    assert_eq!(std::fs::read(wal).expect("wal"), log);
+    assert_eq!(crate::persistence::log_text(wal), log);
 }
 
 /// SPEC 9, nothing dropped silently: a snapshot changed by one byte (an editor's final
@@ -461,7 +462,7 @@ async fn a_change_and_its_client_token_are_one_record() {
     let created = send(addr, create(&[("ClientToken", "one-record")])).await;
     assert_eq!(created.status, 200);
     kill9(&mut child);
-    let log = std::fs::read(&wal).expect("wal");
+    let log = crate::persistence::log_text(&wal);
     let lines: Vec<&[u8]> = log.split_inclusive(|b| *b == b'\n').collect();
     assert_eq!(lines.len(), 2, "the header and one record");
     let record: Value = serde_json::from_slice(lines[1]).expect("record");

@@ -2496,7 +2496,7 @@ async fn logs_of_the_old_cascade_still_replay_and_the_new_records_are_checked() 
     let (mut child, addr) = with_state_file(&file, &[]);
     kill9(&mut child);
     let _ = addr;
-    let log = std::fs::read_to_string(&wal).expect("log");
+    let log = String::from_utf8(crate::persistence::log_text(&wal)).expect("log");
     let append = |lines: &[&str]| {
         let mut text = log.clone();
         for line in lines {
@@ -2538,7 +2538,7 @@ async fn logs_of_the_old_cascade_still_replay_and_the_new_records_are_checked() 
     assert_eq!(made.status, 200, "{}", made.body);
     let vco = id_of(&made.json(), "VpnConnectionId");
     kill9(&mut child);
-    let log = std::fs::read_to_string(&wal).expect("log");
+    let log = String::from_utf8(crate::persistence::log_text(&wal)).expect("log");
     let with = |line: String| {
         std::fs::write(&wal, format!("{log}{line}\n")).expect("write log");
     };

@@ -70,6 +70,16 @@ pub fn cert_ids(state: &Value) -> HashSet<String> {
         .unwrap_or_default()
 }
 
+/// The text of a state file's log: everything before its first zero byte. The emulator extends
+/// the file with zeros ahead of its records, and a `kill -9` leaves them there.
+pub fn log_text(wal: &Path) -> Vec<u8> {
+    let mut log = std::fs::read(wal).expect("the log");
+    if let Some(end) = log.iter().position(|b| *b == 0) {
+        log.truncate(end);
+    }
+    log
+}
+
 pub fn kill9(child: &mut Child) {
     Command::new("kill")
         .args(["-KILL", &child.id().to_string()])
@@ -355,7 +365,7 @@ async fn a_corrupt_log_line_refuses_to_start_but_a_torn_last_line_is_dropped() {
     kill9(&mut child);
 
     // A torn last line (a write cut by the crash) is ignored.
-    let good = std::fs::read(&wal).expect("wal");
+    let good = crate::persistence::log_text(&wal);
     let mut torn = good.clone();
     torn.extend_from_slice(br#"{"PutCert":{"SslVpnClientCertId":"vsc-ha"#);
     std::fs::write(&wal, &torn).expect("write");
@@ -368,7 +378,7 @@ async fn a_corrupt_log_line_refuses_to_start_but_a_torn_last_line_is_dropped() {
     kill9(&mut child);
 
     // A complete line that is not a change is corruption: refused, nothing rewritten.
-    let mut corrupt = std::fs::read(&wal).expect("wal");
+    let mut corrupt = crate::persistence::log_text(&wal);
     corrupt.extend_from_slice(b"{\"Nonsense\": 1}\n");
     std::fs::write(&wal, &corrupt).expect("write");
     let snapshot = std::fs::read(&file).expect("snapshot");
@@ -377,6 +387,71 @@ async fn a_corrupt_log_line_refuses_to_start_but_a_torn_last_line_is_dropped() {
         message.contains("corrupt") && message.contains("state.json.wal at line"),
         "{message}"
     );
-    assert_eq!(std::fs::read(&wal).expect("wal"), corrupt);
+    assert_eq!(crate::persistence::log_text(&wal), corrupt);
     assert_eq!(std::fs::read(&file).expect("snapshot"), snapshot);
+}
+
+/// The log file is extended with zeros ahead of its records, so that most syncs write no new
+/// file size (issue 26): the room is there after a `kill -9`, writes land inside it without
+/// growing the file, and a record torn inside it (half written, zeros after) is dropped while
+/// every whole record before it loads.
+#[tokio::test]
+async fn the_room_made_ahead_in_the_log_holds_records_and_a_torn_one_in_it_is_dropped() {
+    let scratch = Scratch::new("wal-room");
+    let file = scratch.file("state.json");
+    let wal = scratch.file("state.json.wal");
+    let (mut child, addr) = with_state_file(&file, &[]);
+    assert_eq!(
+        send(addr, modify(CERT1, &[("Name", "first")])).await.status,
+        200
+    );
+    let length = std::fs::metadata(&wal).expect("log").len();
+    for name in ["second", "third"] {
+        assert_eq!(
+            send(addr, modify(CERT1, &[("Name", name)])).await.status,
+            200
+        );
+    }
+    assert_eq!(
+        std::fs::metadata(&wal).expect("log").len(),
+        length,
+        "the records were written inside the room, the file did not grow"
+    );
+    kill9(&mut child);
+    let snapshot = std::fs::read(&file).expect("snapshot");
+    let raw = std::fs::read(&wal).expect("log");
+    let text = log_text(&wal);
+    assert_eq!(
+        text.iter().filter(|b| **b == b'\n').count(),
+        4,
+        "header and three records"
+    );
+    assert!(raw.len() > text.len() && raw[text.len()..].iter().all(|b| *b == 0));
+
+    // As the crash left it: every record loads.
+    let (mut child, addr) = with_state_file(&file, &[]);
+    assert_eq!(
+        exported(addr).await["SslVpnClientCerts"][0]["Name"],
+        "third"
+    );
+    kill9(&mut child);
+
+    // The same files with the last record torn inside the room: the whole records before it
+    // load, the torn one is dropped.
+    let last_start = text[..text.len() - 1]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .expect("a record before the last")
+        + 1;
+    let mut torn = text[..last_start].to_vec();
+    torn.extend_from_slice(&text[last_start..last_start + (text.len() - last_start) / 2]);
+    torn.extend_from_slice(&[0u8; 4096]);
+    std::fs::write(&file, &snapshot).expect("snapshot back");
+    std::fs::write(&wal, &torn).expect("tear");
+    let (mut child, addr) = with_state_file(&file, &[]);
+    assert_eq!(
+        exported(addr).await["SslVpnClientCerts"][0]["Name"],
+        "second"
+    );
+    kill9(&mut child);
 }

@@ -1007,7 +1007,10 @@ async fn server_changes_survive_kill_9() {
     assert_eq!(deleted.status, 200, "{}", deleted.body);
     // One log record for the whole delete: the server (its two certificates go with it) and
     // the token, nothing per certificate.
-    let log = std::fs::read_to_string(scratch.file("state.json.wal")).expect("the log");
+    let log = String::from_utf8(crate::persistence::log_text(
+        &scratch.file("state.json.wal"),
+    ))
+    .expect("the log");
     let records: Vec<Value> = log
         .lines()
         .skip(1)

@@ -33,8 +33,7 @@
 //!   touches nothing. A torn last line was never acknowledged and is dropped.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::FileExt;
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -58,9 +57,23 @@ pub const COMPACT_AT_BYTES: u64 = 32 * 1024 * 1024;
 /// one within the file's length 98-133 µs (issue 26).
 pub const PREALLOCATE_BYTES: u64 = 256 * 1024;
 
+/// How far past the log's first zero byte a crash can leave other bytes: the pieces of the one
+/// batch that was being written when it struck (a batch is far smaller than this).
+pub const MAX_TORN_BYTES: usize = 1024 * 1024;
+
 /// The log's text: everything before its first zero byte (the zeros are room made ahead).
-fn log_text(log: &[u8]) -> &[u8] {
-    memchr::memchr(0, log).map_or(log, |end| &log[..end])
+/// Bytes after a zero can only be the pieces of the last write, torn by a crash; anything
+/// further on means the log is damaged (a zeroed block inside it), and the changes after the
+/// hole would be lost: `Err` with the hole's offset.
+fn log_text(log: &[u8]) -> Result<&[u8], usize> {
+    let Some(end) = memchr::memchr(0, log) else {
+        return Ok(log);
+    };
+    let last = log.iter().rposition(|b| *b != 0).unwrap_or(0);
+    if last > end && last - end > MAX_TORN_BYTES {
+        return Err(end);
+    }
+    Ok(&log[..end])
 }
 
 /// Test hook: while the file this variable names exists, the writer holds its next batch
@@ -169,7 +182,12 @@ pub fn read(path: &Path) -> Result<Option<Loaded>, String> {
     let Some(log) = log else {
         return Ok(Some(Loaded { snapshot, records }));
     };
-    let log = log_text(&log);
+    let log = log_text(&log).map_err(|hole| {
+        format!(
+            "invalid log {}: zero bytes from byte {hole} with records after them: the log is damaged; refusing to start so that the changes after the hole are not lost (restore it, or cut it at byte {hole} to keep only what comes before)",
+            wal.display()
+        )
+    })?;
     let header = header_of(log).map_err(|e| {
         format!(
             "invalid log {}: {e}; refusing to start (restore it, or remove it to discard the changes it holds)",
@@ -396,6 +414,8 @@ impl Persister {
             let guard = shared.world.read().unwrap_or_else(PoisonError::into_inner);
             compact(path, &shared.snapshot_doc(&guard))?
         };
+        // Where the first record goes: a log whose length cannot be read is not written to.
+        let wal_len = wal.metadata()?.len();
         let (tx, rx) = mpsc::channel();
         let writer = {
             let shared = shared.clone();
@@ -403,7 +423,7 @@ impl Persister {
                 .name("state-writer".into())
                 .spawn(move || {
                     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        Writer::new(&shared, wal).run(&rx);
+                        Writer::new(&shared, wal, wal_len).run(&rx);
                     }));
                     if ran.is_err() {
                         // Nothing more can be made durable: every wait, now and later, fails.
@@ -564,8 +584,7 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(shared: &'a Shared, wal: File) -> Self {
-        let durable_len = wal.metadata().map_or(0, |m| m.len());
+    fn new(shared: &'a Shared, wal: File, durable_len: u64) -> Self {
         Writer {
             shared,
             wal,
@@ -668,12 +687,21 @@ impl<'a> Writer<'a> {
     /// finishes the compaction).
     fn compact(&mut self, doc: &StateDoc) -> io::Result<File> {
         match compact(&self.shared.path, doc) {
-            Ok(wal) => {
-                self.durable_len = wal.metadata()?.len();
-                self.file_len = self.durable_len;
-                self.compact_at = COMPACT_AT_BYTES;
-                Ok(wal)
-            }
+            Ok(wal) => match wal.metadata() {
+                Ok(metadata) => {
+                    self.durable_len = metadata.len();
+                    self.file_len = self.durable_len;
+                    self.compact_at = COMPACT_AT_BYTES;
+                    Ok(wal)
+                }
+                Err(e) => {
+                    // The new files are in place, but where to write in the new log is not
+                    // known; the old log is gone.
+                    tracing::error!(error = %e, "cannot read the new log's length: no further change is accepted until restart");
+                    self.shared.broken.store(true, Ordering::Release);
+                    Err(e)
+                }
+            },
             Err(e) => {
                 if e.replaced {
                     tracing::error!(error = %e.error, "a new snapshot is half in place: no further change is accepted until restart");
@@ -696,7 +724,8 @@ impl<'a> Writer<'a> {
         if end > self.file_len {
             self.make_room(end);
         }
-        self.wal.write_all_at(buffer, self.durable_len)?;
+        self.wal.seek(SeekFrom::Start(self.durable_len))?;
+        self.wal.write_all(buffer)?;
         self.file_len = self.file_len.max(end);
         let written = std::time::Instant::now();
         self.wal.sync_data()?;
@@ -717,7 +746,10 @@ impl<'a> Writer<'a> {
         let mut extended = Ok(());
         while at < target && extended.is_ok() {
             let n = (target - at).min(ZEROS.len() as u64) as usize;
-            extended = self.wal.write_all_at(&ZEROS[..n], at);
+            extended = self
+                .wal
+                .seek(SeekFrom::Start(at))
+                .and_then(|_| self.wal.write_all(&ZEROS[..n]));
             at += n as u64;
         }
         match extended {

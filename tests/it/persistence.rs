@@ -387,7 +387,7 @@ async fn a_corrupt_log_line_refuses_to_start_but_a_torn_last_line_is_dropped() {
         message.contains("corrupt") && message.contains("state.json.wal at line"),
         "{message}"
     );
-    assert_eq!(crate::persistence::log_text(&wal), corrupt);
+    assert_eq!(std::fs::read(&wal).expect("wal"), corrupt);
     assert_eq!(std::fs::read(&file).expect("snapshot"), snapshot);
 }
 
@@ -454,4 +454,23 @@ async fn the_room_made_ahead_in_the_log_holds_records_and_a_torn_one_in_it_is_dr
         "second"
     );
     kill9(&mut child);
+
+    // A hole of zeros far before the log's last record is damage, not room: refused, files
+    // untouched (what comes after the hole would otherwise be lost).
+    let record = &text[last_start..];
+    let mut holed = text[..last_start].to_vec();
+    holed.extend_from_slice(&vec![0u8; 2 * 1024 * 1024]);
+    holed.extend_from_slice(record);
+    std::fs::write(&file, &snapshot).expect("snapshot back");
+    std::fs::write(&wal, &holed).expect("hole");
+    let message = refused_to_start(&file);
+    assert!(
+        message.contains(&format!(
+            "invalid log {}: zero bytes from byte {last_start} with records after them",
+            wal.display()
+        )),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(&wal).expect("wal"), holed);
+    assert_eq!(std::fs::read(&file).expect("snapshot"), snapshot);
 }

@@ -30,9 +30,8 @@ pub const OPERATION: Operation = Operation {
 
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let params = call.params;
-    let gateway_id = params.required("VpnGatewayId")?;
-    let next_hop = params.required("NextHop")?;
-    let dest = super::route_dest(params)?;
+    let at = super::RouteAt::parse(params)?;
+    let (gateway_id, next_hop, dest) = (at.gateway_id, at.next_hop, at.dest);
     let weight = super::weight(params, "Weight")?;
     let publish = parse_bool(params, "PublishVpc")?.unwrap_or(false);
     super::overlay_mode(params)?;
@@ -43,10 +42,7 @@ fn run(call: &Call) -> Result<Reply, ApiError> {
         .unwrap_or_default();
     parse_bool(params, "DryRun")?;
     call.idempotent(|world| {
-        world
-            .gateway_in(call.account_id(), call.region_id(), gateway_id)
-            .ok_or(ApiError::InvalidVpnGatewayInstanceIdNotFound)?;
-        call.authorize_target()?;
+        at.check_gateway(call, world)?;
         world
             .connection_by_id(next_hop)
             .filter(|c| c.vpn_gateway_id == gateway_id)

@@ -18,16 +18,12 @@ pub const OPERATION: Operation = Operation {
 
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let params = call.params;
-    let gateway_id = params.required("VpnGatewayId")?;
-    let next_hop = params.required("NextHop")?;
-    let dest = super::route_dest(params)?;
+    let at = super::RouteAt::parse(params)?;
+    let (gateway_id, next_hop, dest) = (at.gateway_id, at.next_hop, at.dest);
     let weight = super::weight(params, "Weight")?;
     super::overlay_mode(params)?;
     call.idempotent(|world| {
-        world
-            .gateway_in(call.account_id(), call.region_id(), gateway_id)
-            .ok_or(ApiError::InvalidVpnGatewayInstanceIdNotFound)?;
-        call.authorize_target()?;
+        at.check_gateway(call, world)?;
         world
             .route(gateway_id, dest, next_hop)
             .filter(|r| r.weight == weight)

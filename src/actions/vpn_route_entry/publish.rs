@@ -25,18 +25,14 @@ pub const OPERATION: Operation = Operation {
 
 fn run(call: &Call) -> Result<Reply, ApiError> {
     let params = call.params;
-    let gateway_id = params.required("VpnGatewayId")?;
-    let next_hop = params.required("NextHop")?;
-    let dest = super::route_dest(params)?;
+    let at = super::RouteAt::parse(params)?;
+    let (gateway_id, next_hop, dest) = (at.gateway_id, at.next_hop, at.dest);
     if parse_word(params, "RouteType", &["dbr"])?.is_none() {
         return Err(ApiError::MissingActionParameter("RouteType".into()));
     }
     let publish = parse_bool(params, "PublishVpc")?.unwrap_or(false);
     call.idempotent(|world| {
-        world
-            .gateway_in(call.account_id(), call.region_id(), gateway_id)
-            .ok_or(ApiError::InvalidVpnGatewayInstanceIdNotFound)?;
-        call.authorize_target()?;
+        at.check_gateway(call, world)?;
         let route = world
             .route(gateway_id, dest, next_hop)
             .ok_or(ApiError::InvalidRouteEntryNotFound)?;

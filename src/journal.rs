@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::body::Bytes;
 use serde::{Serialize, Serializer};
 
-use crate::protocol::{Params, SIGNING_PARAMS};
+use crate::protocol::{Params, SECRET_IN_IKE_CONFIG, SECRET_PARAMS, SIGNING_PARAMS};
 
 /// How many calls the journal keeps; past it the oldest go first.
 pub const CAPACITY: usize = 10_000;
@@ -110,7 +110,8 @@ fn as_text<S: Serializer>(body: &Bytes, serializer: S) -> Result<S::Ok, S::Error
     serializer.serialize_str(&String::from_utf8_lossy(body))
 }
 
-/// Shows the parameters without what must not be journaled. They are filtered here rather than
+/// Shows the parameters without what must not be journaled: signing fields and secrets
+/// ([`SECRET_PARAMS`], and the `Psk` of an `IkeConfig`). They are filtered here rather than
 /// when the call is recorded, to keep that off every call's path.
 fn without_signing_params<S: Serializer>(
     params: &Params,
@@ -119,8 +120,26 @@ fn without_signing_params<S: Serializer>(
     serializer.collect_map(
         params
             .iter()
-            .filter(|(name, _)| !SIGNING_PARAMS.contains(name)),
+            .filter(|(name, _)| !SIGNING_PARAMS.contains(name) && !SECRET_PARAMS.contains(name))
+            .map(|(name, value)| match name {
+                "IkeConfig" => (name, without_psk(value)),
+                _ => (name, std::borrow::Cow::Borrowed(value)),
+            }),
     )
+}
+
+/// An `IkeConfig` value without its pre-shared key. A value that is not a JSON object (the call
+/// was refused for it) is shown as a placeholder: it could hold the key in any form.
+fn without_psk(ike_config: &str) -> std::borrow::Cow<'_, str> {
+    match serde_json::from_str::<serde_json::Value>(ike_config) {
+        Ok(serde_json::Value::Object(mut settings)) => {
+            if settings.remove(SECRET_IN_IKE_CONFIG).is_none() {
+                return std::borrow::Cow::Borrowed(ike_config);
+            }
+            std::borrow::Cow::Owned(serde_json::Value::Object(settings).to_string())
+        }
+        _ => std::borrow::Cow::Borrowed("(not a JSON object; not shown)"),
+    }
 }
 
 fn matches(entry: &Entry, action: Option<&str>) -> bool {

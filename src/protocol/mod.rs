@@ -20,5 +20,11 @@ pub const SIGNING_PARAMS: &[&str] = &[
     "Timestamp",
 ];
 
+/// Parameters that carry a secret of the caller's (SPEC 8: the journal holds none): a customer
+/// gateway's BGP `AuthKey`, left out whole, and the pre-shared key `Psk` inside an IPsec
+/// connection's `IkeConfig`, left out of that JSON.
+pub const SECRET_PARAMS: &[&str] = &["AuthKey"];
+pub const SECRET_IN_IKE_CONFIG: &str = "Psk";
+
 /// The only API version the VPC product speaks.
 pub const API_VERSION: &str = "2016-04-28";

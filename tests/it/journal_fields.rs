@@ -175,3 +175,56 @@ async fn coverage_lists_every_action_of_the_api() {
     assert_eq!(missing["Emulated"], false);
     assert!(missing.get("ExercisedBy").is_none(), "{missing}");
 }
+
+/// SPEC 8: the journal's `Params` hold no secrets. A customer gateway's `AuthKey` is left out,
+/// and so is the pre-shared key inside an `IkeConfig`, whose other settings stay as sent.
+#[tokio::test]
+async fn the_journal_holds_no_auth_key_and_no_pre_shared_key() {
+    let app = spawn_default().await;
+    rpc(
+        "CreateCustomerGateway",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("IpAddress", "203.0.113.9"),
+            ("AuthKey", "bgp-secret-1"),
+        ],
+    )
+    .send(&app)
+    .await;
+    let entry = last_entry(&app).await;
+    assert_eq!(entry["Action"], "CreateCustomerGateway");
+    assert_eq!(entry["Params"]["IpAddress"], "203.0.113.9");
+    assert!(entry["Params"].get("AuthKey").is_none(), "{entry}");
+    assert!(!entry.to_string().contains("bgp-secret-1"), "{entry}");
+
+    for (ike_config, shown) in [
+        (
+            r#"{"Psk":"psk-secret-2","IkeVersion":"ikev2","IkeLifetime":3600}"#,
+            r#"{"IkeLifetime":3600,"IkeVersion":"ikev2"}"#,
+        ),
+        (r#"{"IkeVersion":"ikev1"}"#, r#"{"IkeVersion":"ikev1"}"#),
+        (r#"psk-secret-2"#, "(not a JSON object; not shown)"),
+    ] {
+        rpc(
+            "CreateVpnConnection",
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("VpnGatewayId", "vpn-bp1emulator0000000001"),
+                ("CustomerGatewayId", "cgw-missing"),
+                ("LocalSubnet", "10.0.0.0/24"),
+                ("RemoteSubnet", "192.168.0.0/24"),
+                ("IkeConfig", ike_config),
+            ],
+        )
+        .send(&app)
+        .await;
+        let entry = last_entry(&app).await;
+        assert_eq!(entry["Action"], "CreateVpnConnection");
+        let got: Value =
+            serde_json::from_str(entry["Params"]["IkeConfig"].as_str().unwrap_or("null"))
+                .unwrap_or(Value::from(entry["Params"]["IkeConfig"].clone()));
+        let want: Value = serde_json::from_str(shown).unwrap_or(Value::from(shown));
+        assert_eq!(got, want, "{entry}");
+        assert!(!entry.to_string().contains("psk-secret-2"), "{entry}");
+    }
+}

@@ -1,5 +1,6 @@
 //! The admin API under `/_emulator/` (SPEC section 8): plain JSON, never part of the Alibaba
-//! surface. Refusals are `{"error": "..."}` with 400, 401, 403, 404, 405 or 415; 410 for `after=` a call the journal no longer holds, 500 for a state that could not be written.
+//! surface. Refusals are `{"error": "..."}` with 400, 401, 403, 404, 405 or 415; 410 for
+//! `after=` a call the journal no longer holds, 500 for a state that could not be written.
 
 use std::sync::{Arc, OnceLock};
 

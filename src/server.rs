@@ -481,7 +481,8 @@ async fn serve(
     let action_name = asked_action.ok_or_else(|| ApiError::MissingParameter("Action".into()))?;
     asked_version.ok_or_else(|| ApiError::MissingParameter("Version".into()))?;
     let product = product.ok_or(ApiError::InvalidVersion)?;
-    let action = product.find(action_name).ok_or_else(|| {
+    // Found when the action was named, above: the product is the one it was looked up in.
+    let action = seen.action.ok_or_else(|| {
         // An action the API has is not emulated (SPEC 14); any other name is unknown, as on
         // the real gateway. Only ECS's zone reads are in the table, so every other ECS action
         // is simply not emulated.

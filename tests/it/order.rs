@@ -48,6 +48,20 @@ pub async fn make_vpcs(addr: SocketAddr, n: usize) -> (Vec<String>, Vec<String>)
             let made = ok(addr, call("CreateVSwitch", &params)).await;
             vswitches.push(made["VSwitchId"].as_str().unwrap_or_default().to_owned());
         }
+        // Tagged, so that the tag list (`lists()[4]`) has them to keep in order.
+        ok(
+            addr,
+            call(
+                "TagResources",
+                &[
+                    ("ResourceType", "VPC"),
+                    ("ResourceId.1", vpc.as_str()),
+                    ("Tag.1.Key", "order"),
+                    ("Tag.1.Value", "kept"),
+                ],
+            ),
+        )
+        .await;
         vpcs.push(vpc);
     }
     (vpcs, vswitches)
@@ -129,6 +143,11 @@ async fn lists_keep_creation_order_across_restarts_and_put_state() {
     let exported = state_text(addr).await;
     assert_eq!(live[0].len(), vpcs.len() + 1);
     assert_eq!(live[1].len(), vswitches.len() + 1);
+    assert!(
+        vpcs.iter().all(|v| live[4].contains(v)),
+        "every VPC made is in the tag list: {:?}",
+        live[4]
+    );
 
     kill9(&mut child);
     let (mut child, addr) = with_state_file(&file, &[]);
